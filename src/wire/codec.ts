@@ -1,0 +1,61 @@
+// MessageCodec: the shape of every hand-written protobuf message codec (protobuf.dev "Encoding";
+// proto3 semantics from protobuf.dev "Language Guide (proto3)", "Default Values" and "Unknown
+// Fields").
+//
+// A codec is three functions over one message type: `size` adds up the encoded length, `write`
+// emits exactly that many bytes into a Writer, `read` decodes fields until the Reader's `end`.
+// Proto3 rules every codec follows: fields at their default (0, "", false, empty) are not written;
+// unknown fields are skipped; a scalar seen twice keeps the last value; an unknown enum value is
+// kept as its number; a field whose wire type does not match the schema is treated as unknown.
+
+import { Reader } from './reader.js';
+import { tagSize, varint32Size } from './sizes.js';
+import { WireType } from './wire-types.js';
+import { Writer } from './writer.js';
+
+export interface MessageCodec<T> {
+  /** The fully-qualified protobuf name, e.g. `user.User` (used in `Any.type_url` and reflection). */
+  readonly typeName: string;
+  /** A message with every field at its default. */
+  create(): T;
+  /** Encoded length in bytes. */
+  size(message: T): number;
+  /** Writes the fields; exactly `size(message)` bytes. */
+  write(message: T, writer: Writer): void;
+  /** Reads fields until `reader.end`; when `into` is given, merges into it (proto merge rules). */
+  read(reader: Reader, into?: T): T;
+}
+
+/** Encodes a message into a new buffer of exactly its size. */
+export function encodeMessage<T>(codec: MessageCodec<T>, message: T): Buffer {
+  const writer = Writer.ofSize(codec.size(message));
+  codec.write(message, writer);
+  return writer.finish();
+}
+
+/** Decodes a whole buffer as one message; throws WireError on malformed input. */
+export function decodeMessage<T>(codec: MessageCodec<T>, bytes: Uint8Array): T {
+  return codec.read(new Reader(bytes));
+}
+
+/** Size of a nested-message field: key, length, body. */
+export function messageFieldSize<T>(fieldNumber: number, codec: MessageCodec<T>, value: T): number {
+  const body = codec.size(value);
+  return tagSize(fieldNumber) + varint32Size(body) + body;
+}
+
+/** Writes a nested-message field: key, length, body. */
+export function writeMessageField<T>(
+  writer: Writer,
+  fieldNumber: number,
+  codec: MessageCodec<T>,
+  value: T,
+): void {
+  writer.tag(fieldNumber, WireType.LengthDelimited).uint32(codec.size(value));
+  codec.write(value, writer);
+}
+
+/** Reads a nested message (its key already read), merging into `into` when given. */
+export function readMessageField<T>(reader: Reader, codec: MessageCodec<T>, into?: T): T {
+  return reader.message((nested) => codec.read(nested, into));
+}

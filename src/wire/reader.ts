@@ -1,0 +1,401 @@
+// Reader: strict, bounded protobuf wire-format decoder (protobuf.dev "Encoding").
+//
+// Every read checks the bytes are there, so truncated or corrupt input becomes a WireError naming
+// the problem and its byte offset: never a RangeError from Buffer internals, never a hang, never
+// silent garbage. A nested message is read with `end` narrowed to its own length, so a field can
+// not run past the message that contains it; nesting is limited to MAX_DEPTH.
+
+import { isUtf8 } from 'node:buffer';
+import {
+  joinInt64,
+  joinInt64BigInt,
+  joinUint64,
+  joinUint64BigInt,
+  scratch,
+  unzigzagScratch,
+} from './int64.js';
+import { WireError } from './wire-error.js';
+import { WireType } from './wire-types.js';
+
+/** How deeply messages (and groups) may nest before decoding gives up, as in protobuf C++. */
+export const MAX_DEPTH = 100;
+
+export class Reader {
+  readonly buf: Buffer;
+  /** The next byte to read. */
+  pos: number;
+  /** One past the last byte of the message being read; narrowed while inside a nested one. */
+  end: number;
+  /** How many messages and groups enclose the current position. */
+  depth = 0;
+
+  constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
+    this.buf = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = pos;
+    this.end = end;
+  }
+
+  /**
+   * A field key. Field number 0, wire types 6 and 7 and field numbers over 2^29-1 are errors;
+   * returns the whole key so a codec can `switch` on field number and wire type at once.
+   */
+  tag(): number {
+    const start = this.pos;
+    const key = this.uint32();
+    const wireType = key & 7;
+    if (wireType > 5) throw new WireError(`invalid wire type ${wireType}`, start);
+    if (key >>> 3 === 0) throw new WireError('invalid field number 0', start);
+    if (this.lastVarintLength > 5) throw new WireError('field key longer than 5 bytes', start);
+    return key;
+  }
+
+  /** Bytes the last uint32() consumed; used to reject over-long tags. */
+  private lastVarintLength = 0;
+
+  /** An unsigned varint truncated to 32 bits (uint32, enum, lengths); at most 10 bytes. */
+  uint32(): number {
+    const buf = this.buf;
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = buf[pos]!;
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        this.lastVarintLength = 1;
+        return first;
+      }
+    }
+    return this.uint32Slow();
+  }
+
+  private uint32Slow(): number {
+    const buf = this.buf;
+    const start = this.pos;
+    const end = this.end;
+    let pos = start;
+    let value = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (pos >= end) throw new WireError('truncated varint', start);
+      const byte = buf[pos++]!;
+      // Bits past 32 are dropped: protobuf reads a 64-bit varint into a 32-bit field this way.
+      if (shift < 32) value |= (byte & 0x7f) << shift;
+      if (byte < 0x80) {
+        this.pos = pos;
+        this.lastVarintLength = pos - start;
+        return value >>> 0;
+      }
+    }
+    throw new WireError('varint longer than 10 bytes', start);
+  }
+
+  /** A signed 32-bit varint (int32): the low 32 bits of a possibly sign-extended 64-bit value. */
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  /** A zigzag-encoded signed 32-bit varint (sint32). */
+  sint32(): number {
+    const value = this.uint32();
+    return (value >>> 1) ^ -(value & 1);
+  }
+
+  /** A boolean: any non-zero varint is true. */
+  bool(): boolean {
+    this.varint64();
+    return scratch.lo !== 0 || scratch.hi !== 0;
+  }
+
+  /** A signed 64-bit varint as a number; a WireError if it is beyond ±(2^53-1). */
+  int64(): number {
+    const start = this.pos;
+    this.varint64();
+    return this.safe(joinInt64(scratch.lo, scratch.hi), 'int64', start);
+  }
+
+  /** An unsigned 64-bit varint as a number; a WireError if it is beyond 2^53-1. */
+  uint64(): number {
+    const start = this.pos;
+    this.varint64();
+    return this.safe(joinUint64(scratch.lo, scratch.hi), 'uint64', start);
+  }
+
+  /** A zigzag-encoded signed 64-bit varint as a number. */
+  sint64(): number {
+    const start = this.pos;
+    this.varint64();
+    unzigzagScratch();
+    return this.safe(joinInt64(scratch.lo, scratch.hi), 'sint64', start);
+  }
+
+  /** A signed 64-bit varint as a bigint, exact over the whole range. */
+  int64BigInt(): bigint {
+    this.varint64();
+    return joinInt64BigInt(scratch.lo, scratch.hi);
+  }
+
+  /** An unsigned 64-bit varint as a bigint. */
+  uint64BigInt(): bigint {
+    this.varint64();
+    return joinUint64BigInt(scratch.lo, scratch.hi);
+  }
+
+  /** A zigzag-encoded signed 64-bit varint as a bigint. */
+  sint64BigInt(): bigint {
+    this.varint64();
+    unzigzagScratch();
+    return joinInt64BigInt(scratch.lo, scratch.hi);
+  }
+
+  /** Four little-endian bytes, unsigned (fixed32). */
+  fixed32(): number {
+    const pos = this.need(4);
+    return this.buf.readUInt32LE(pos);
+  }
+
+  /** Four little-endian bytes, signed (sfixed32). */
+  sfixed32(): number {
+    const pos = this.need(4);
+    return this.buf.readInt32LE(pos);
+  }
+
+  /** Eight little-endian bytes, unsigned, as a number; a WireError beyond 2^53-1. */
+  fixed64(): number {
+    const pos = this.need(8);
+    const value = joinUint64(this.buf.readUInt32LE(pos), this.buf.readUInt32LE(pos + 4));
+    return this.safe(value, 'fixed64', pos);
+  }
+
+  /** Eight little-endian bytes, signed, as a number; a WireError beyond ±(2^53-1). */
+  sfixed64(): number {
+    const pos = this.need(8);
+    const value = joinInt64(this.buf.readUInt32LE(pos), this.buf.readUInt32LE(pos + 4));
+    return this.safe(value, 'sfixed64', pos);
+  }
+
+  /** Eight little-endian bytes, unsigned, as a bigint. */
+  fixed64BigInt(): bigint {
+    const pos = this.need(8);
+    return this.buf.readBigUInt64LE(pos);
+  }
+
+  /** Eight little-endian bytes, signed, as a bigint. */
+  sfixed64BigInt(): bigint {
+    const pos = this.need(8);
+    return this.buf.readBigInt64LE(pos);
+  }
+
+  /** An IEEE 754 single, little-endian. */
+  float(): number {
+    const pos = this.need(4);
+    return this.buf.readFloatLE(pos);
+  }
+
+  /** An IEEE 754 double, little-endian. */
+  double(): number {
+    const pos = this.need(8);
+    return this.buf.readDoubleLE(pos);
+  }
+
+  /** A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD. */
+  string(): string {
+    const start = this.delimited();
+    const end = this.pos;
+    const buf = this.buf;
+    const length = end - start;
+    if (length <= 16) {
+      // Short strings are the common case (ids, names, codes): decode ASCII in the loop.
+      let text = '';
+      for (let i = start; i < end; i++) {
+        const byte = buf[i]!;
+        if (byte >= 0x80) return this.utf8(start, end);
+        text += String.fromCharCode(byte);
+      }
+      return text;
+    }
+    return this.utf8(start, end);
+  }
+
+  private utf8(start: number, end: number): string {
+    if (!isUtf8(this.buf.subarray(start, end))) {
+      throw new WireError('invalid UTF-8 in a string field', start);
+    }
+    return this.buf.toString('utf8', start, end);
+  }
+
+  /** Length-delimited bytes, copied out so the result does not pin the whole input chunk. */
+  bytes(): Uint8Array {
+    const start = this.delimited();
+    return Uint8Array.prototype.slice.call(this.buf, start, this.pos);
+  }
+
+  /**
+   * Reads a length prefix, checks the bytes are there, moves past them and returns where they
+   * begin. The building block of strings, bytes, packed fields and nested messages.
+   */
+  delimited(): number {
+    const lengthAt = this.pos;
+    const length = this.uint32();
+    const start = this.pos;
+    if (length > this.end - start) {
+      throw new WireError(
+        `length ${length} runs past the end of the message (${this.end - start} bytes left)`,
+        lengthAt,
+      );
+    }
+    this.pos = start + length;
+    return start;
+  }
+
+  /**
+   * A nested message: reads its length, narrows `end` to it, lets `read` decode it and checks
+   * it consumed exactly those bytes. Depth beyond MAX_DEPTH is an error, not a stack overflow.
+   */
+  message<T>(read: (reader: Reader) => T): T {
+    const start = this.delimited();
+    const messageEnd = this.pos;
+    const outerEnd = this.end;
+    if (++this.depth > MAX_DEPTH) {
+      throw new WireError(`messages nested deeper than ${MAX_DEPTH}`, start);
+    }
+    this.pos = start;
+    this.end = messageEnd;
+    const value = read(this);
+    this.end = outerEnd;
+    this.depth--;
+    return value;
+  }
+
+  /**
+   * Reads a repeated scalar (numbers, bools, enums) in either encoding: packed (one
+   * length-delimited run, wire type 2) or unpacked (one key per element). Parsers must accept
+   * both, whatever the .proto says.
+   */
+  repeatedScalar<T>(key: number, readOne: (reader: Reader) => T, into: T[]): T[] {
+    if ((key & 7) !== WireType.LengthDelimited) {
+      into.push(readOne(this));
+      return into;
+    }
+    const start = this.delimited();
+    const packedEnd = this.pos;
+    const outerEnd = this.end;
+    this.pos = start;
+    this.end = packedEnd;
+    while (this.pos < packedEnd) into.push(readOne(this));
+    this.end = outerEnd;
+    return into;
+  }
+
+  /** Skips the value that follows `key`, whatever its wire type, groups included. */
+  skip(key: number): void {
+    const start = this.pos;
+    switch (key & 7) {
+      case WireType.Varint:
+        this.varint64();
+        return;
+      case WireType.Fixed64:
+        this.need(8);
+        return;
+      case WireType.LengthDelimited:
+        this.delimited();
+        return;
+      case WireType.Fixed32:
+        this.need(4);
+        return;
+      case WireType.StartGroup:
+        this.skipGroup(key >>> 3);
+        return;
+      default:
+        // Wire type 4: an end-group key with no group open.
+        throw new WireError(`unexpected end-group for field ${key >>> 3}`, start);
+    }
+  }
+
+  /** Skips fields until the end-group key of `fieldNumber`, counting nesting against MAX_DEPTH. */
+  private skipGroup(fieldNumber: number): void {
+    const start = this.pos;
+    if (++this.depth > MAX_DEPTH) {
+      throw new WireError(`groups nested deeper than ${MAX_DEPTH}`, start);
+    }
+    for (;;) {
+      if (this.pos >= this.end) throw new WireError(`unterminated group ${fieldNumber}`, start);
+      const keyAt = this.pos;
+      const key = this.tag();
+      if ((key & 7) === WireType.EndGroup) {
+        if (key >>> 3 !== fieldNumber) {
+          throw new WireError(
+            `end-group for field ${key >>> 3} closes group ${fieldNumber}`,
+            keyAt,
+          );
+        }
+        this.depth--;
+        return;
+      }
+      this.skip(key);
+    }
+  }
+
+  /** A 64-bit varint into scratch.lo / scratch.hi; at most 10 bytes. */
+  private varint64(): void {
+    const buf = this.buf;
+    const start = this.pos;
+    const end = this.end;
+    let pos = start;
+    let lo = 0;
+    let hi = 0;
+    let byte = 0;
+    // Bytes 0-3 carry bits 0-27 of the low half.
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= end) throw new WireError('truncated varint', start);
+      byte = buf[pos++]!;
+      lo |= (byte & 0x7f) << shift;
+      if (byte < 0x80) {
+        this.setVarint(pos, lo, 0);
+        return;
+      }
+    }
+    // Byte 4 straddles the halves: bits 28-31 of the low, 0-2 of the high.
+    if (pos >= end) throw new WireError('truncated varint', start);
+    byte = buf[pos++]!;
+    lo |= (byte & 0x7f) << 28;
+    hi = (byte & 0x7f) >> 4;
+    if (byte < 0x80) {
+      this.setVarint(pos, lo, hi);
+      return;
+    }
+    // Bytes 5-9 carry bits 3-31 of the high half (the top byte's extra bits are dropped).
+    for (let shift = 3; shift < 38; shift += 7) {
+      if (pos >= end) throw new WireError('truncated varint', start);
+      byte = buf[pos++]!;
+      hi |= (byte & 0x7f) << shift;
+      if (byte < 0x80) {
+        this.setVarint(pos, lo, hi);
+        return;
+      }
+    }
+    throw new WireError('varint longer than 10 bytes', start);
+  }
+
+  private setVarint(pos: number, lo: number, hi: number): void {
+    this.pos = pos;
+    scratch.lo = lo >>> 0;
+    scratch.hi = hi >>> 0;
+  }
+
+  /** Checks `count` bytes remain, moves past them and returns where they began. */
+  private need(count: number): number {
+    const pos = this.pos;
+    if (this.end - pos < count) {
+      throw new WireError(`truncated: ${count} bytes needed, ${this.end - pos} left`, pos);
+    }
+    this.pos = pos + count;
+    return pos;
+  }
+
+  private safe(value: number | null, type: string, offset: number): number {
+    if (value === null) {
+      throw new WireError(`${type} value beyond ±(2^53-1) cannot be read as a number`, offset);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,206 @@
+// Writer: protobuf wire-format encoder over one pre-sized buffer (protobuf.dev "Encoding").
+//
+// Encoding is two passes: a codec first adds up its message's size (sizes.ts), the Writer gets a
+// buffer of exactly that many bytes, and the codec then writes each field once, in order. Each
+// method here writes one wire value; `tag(field, wireType)` writes the key that precedes it.
+
+import { checkInt64, checkUint64, scratch, splitInt64, splitUint64, zigzagSplit } from './int64.js';
+import { utf8Length } from './sizes.js';
+import type { WireType } from './wire-types.js';
+
+export class Writer {
+  /** The output; its length is the message size computed before writing. */
+  readonly buf: Buffer;
+  /** Where the next byte goes. */
+  pos: number;
+
+  constructor(buf: Buffer, pos = 0) {
+    this.buf = buf;
+    this.pos = pos;
+  }
+
+  /** A writer over a fresh buffer of `size` bytes (its contents are all overwritten). */
+  static ofSize(size: number): Writer {
+    return new Writer(Buffer.allocUnsafe(size));
+  }
+
+  /** The written bytes; throws if the size computed beforehand was not filled exactly. */
+  finish(): Buffer {
+    if (this.pos !== this.buf.length) {
+      throw new Error(
+        `encoder wrote ${this.pos} bytes into a buffer sized ${this.buf.length}: a codec's size and write disagree`,
+      );
+    }
+    return this.buf;
+  }
+
+  /** A field key: `(fieldNumber << 3) | wireType` as a varint. */
+  tag(fieldNumber: number, wireType: WireType): this {
+    return this.uint32(((fieldNumber << 3) | wireType) >>> 0);
+  }
+
+  /** An unsigned 32-bit varint (uint32, enum values ≥ 0, lengths, tags). */
+  uint32(value: number): this {
+    if (value >>> 0 !== value) throw new RangeError(`uint32 value ${value} is outside 0..2^32-1`);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (value > 0x7f) {
+      buf[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    buf[pos++] = value;
+    this.pos = pos;
+    return this;
+  }
+
+  /** A signed 32-bit varint: negative values are sign-extended to 10 bytes, as protobuf says. */
+  int32(value: number): this {
+    if ((value | 0) !== value)
+      throw new RangeError(`int32 value ${value} is outside -2^31..2^31-1`);
+    if (value >= 0) return this.uint32(value);
+    return this.varint64(value >>> 0, 0xffffffff);
+  }
+
+  /** A zigzag-encoded signed 32-bit varint (sint32). */
+  sint32(value: number): this {
+    if ((value | 0) !== value)
+      throw new RangeError(`sint32 value ${value} is outside -2^31..2^31-1`);
+    return this.uint32(((value << 1) ^ (value >> 31)) >>> 0);
+  }
+
+  /** A signed 64-bit varint: a safe-integer number or a bigint. */
+  int64(value: number | bigint): this {
+    if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && value % 1 === 0) {
+      return this.uint32(value);
+    }
+    checkInt64(value);
+    splitInt64(value);
+    return this.varint64(scratch.lo, scratch.hi);
+  }
+
+  /** An unsigned 64-bit varint. */
+  uint64(value: number | bigint): this {
+    if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && value % 1 === 0) {
+      return this.uint32(value);
+    }
+    checkUint64(value);
+    splitUint64(value);
+    return this.varint64(scratch.lo, scratch.hi);
+  }
+
+  /** A zigzag-encoded signed 64-bit varint (sint64). */
+  sint64(value: number | bigint): this {
+    checkInt64(value);
+    zigzagSplit(value);
+    return this.varint64(scratch.lo, scratch.hi);
+  }
+
+  /** A boolean: one varint byte, 0 or 1. */
+  bool(value: boolean): this {
+    this.buf[this.pos++] = value ? 1 : 0;
+    return this;
+  }
+
+  /** Four little-endian bytes of an unsigned 32-bit value (fixed32). */
+  fixed32(value: number): this {
+    if (value >>> 0 !== value) throw new RangeError(`fixed32 value ${value} is outside 0..2^32-1`);
+    this.buf.writeUInt32LE(value, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  /** Four little-endian bytes of a signed 32-bit value (sfixed32). */
+  sfixed32(value: number): this {
+    if ((value | 0) !== value) {
+      throw new RangeError(`sfixed32 value ${value} is outside -2^31..2^31-1`);
+    }
+    this.buf.writeInt32LE(value, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  /** Eight little-endian bytes of an unsigned 64-bit value (fixed64). */
+  fixed64(value: number | bigint): this {
+    checkUint64(value);
+    splitUint64(value);
+    return this.fixedHalves(scratch.lo, scratch.hi);
+  }
+
+  /** Eight little-endian bytes of a signed 64-bit value (sfixed64). */
+  sfixed64(value: number | bigint): this {
+    checkInt64(value);
+    splitInt64(value);
+    return this.fixedHalves(scratch.lo, scratch.hi);
+  }
+
+  /** An IEEE 754 single, little-endian (float). */
+  float(value: number): this {
+    this.buf.writeFloatLE(value, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  /** An IEEE 754 double, little-endian. */
+  double(value: number): this {
+    this.buf.writeDoubleLE(value, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  /** A length-delimited UTF-8 string; lone surrogates are written as U+FFFD, as sizes.ts counts. */
+  string(text: string): this {
+    const byteLength = utf8Length(text);
+    this.uint32(byteLength);
+    if (byteLength === text.length) {
+      // Pure ASCII (one byte per UTF-16 unit): a plain loop beats a native call for short text.
+      const buf = this.buf;
+      let pos = this.pos;
+      if (byteLength <= 32) {
+        for (let i = 0; i < byteLength; i++) buf[pos++] = text.charCodeAt(i);
+        this.pos = pos;
+        return this;
+      }
+      buf.write(text, pos, byteLength, 'latin1');
+    } else {
+      this.buf.write(text, this.pos, byteLength, 'utf8');
+    }
+    this.pos += byteLength;
+    return this;
+  }
+
+  /** Length-delimited raw bytes. */
+  bytes(value: Uint8Array): this {
+    this.uint32(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+
+  /** Bytes copied as they are, with no length prefix (an already-encoded message, say). */
+  raw(value: Uint8Array): this {
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+
+  /** A varint of up to 10 bytes from its low and high unsigned 32-bit halves. */
+  private varint64(lo: number, hi: number): this {
+    const buf = this.buf;
+    let pos = this.pos;
+    while (hi !== 0 || lo > 0x7f) {
+      buf[pos++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    buf[pos++] = lo;
+    this.pos = pos;
+    return this;
+  }
+
+  private fixedHalves(lo: number, hi: number): this {
+    this.buf.writeUInt32LE(lo, this.pos);
+    this.buf.writeUInt32LE(hi, this.pos + 4);
+    this.pos += 8;
+    return this;
+  }
+}
