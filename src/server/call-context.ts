@@ -1,0 +1,120 @@
+// The context a server handler gets with each call (grpc PROTOCOL-HTTP2.md "Requests" and
+// "Responses"): request metadata, deadline, cancellation, the peer, and response headers/trailers.
+
+import type { IncomingHttpHeaders } from 'node:http2';
+import type { GrpcError } from '../transport/grpc-error.js';
+import { Metadata } from '../transport/metadata.js';
+import type { MethodDefinition } from '../transport/service-definition.js';
+
+/** What the context needs from the call that owns it. */
+export interface CallControl {
+  readonly headersSent: boolean;
+  sendHeaders(): void;
+}
+
+export class ServerCallContext {
+  /** The method called. */
+  readonly method: MethodDefinition;
+  /** The client's address, `host:port` (`[v6]:port` for IPv6), or the socket path. */
+  readonly peer: string;
+  /** When the call must end, as a `Date.now()` timestamp; undefined without `grpc-timeout`. */
+  readonly deadline: number | undefined;
+  /**
+   * The compression of response messages: one of the client's `grpc-accept-encoding` values, or
+   * `identity`. Preset from the server's `compression` option; changeable until headers are sent.
+   */
+  responseEncoding: string;
+
+  private readonly requestHeaders: IncomingHttpHeaders;
+  private readonly control: CallControl;
+  private requestMetadata: Metadata | undefined;
+  private headerMetadata: Metadata | undefined;
+  private trailerMetadata: Metadata | undefined;
+  private abortController: AbortController | undefined;
+  private cancelReason: GrpcError | undefined;
+
+  constructor(
+    method: MethodDefinition,
+    requestHeaders: IncomingHttpHeaders,
+    peer: string,
+    deadline: number | undefined,
+    responseEncoding: string,
+    control: CallControl,
+  ) {
+    this.method = method;
+    this.requestHeaders = requestHeaders;
+    this.peer = peer;
+    this.deadline = deadline;
+    this.responseEncoding = responseEncoding;
+    this.control = control;
+  }
+
+  /** The client's custom metadata; reserved headers (`:path`, `grpc-*`, `te`…) are left out. */
+  get metadata(): Metadata {
+    // Built on first use: most handlers never look, and a call is cheaper without it.
+    this.requestMetadata ??= Metadata.fromHttp2Headers(this.requestHeaders);
+    return this.requestMetadata;
+  }
+
+  /** Metadata sent with the response headers (before the first message); add to it. */
+  get responseHeaders(): Metadata {
+    this.headerMetadata ??= new Metadata();
+    return this.headerMetadata;
+  }
+
+  /** Metadata sent with the status in the trailers; add to it. */
+  get responseTrailers(): Metadata {
+    this.trailerMetadata ??= new Metadata();
+    return this.trailerMetadata;
+  }
+
+  /** The response header metadata if any was set (no allocation when none was). */
+  get responseHeadersIfAny(): Metadata | undefined {
+    return this.headerMetadata;
+  }
+
+  /** The response trailer metadata if any was set. */
+  get responseTrailersIfAny(): Metadata | undefined {
+    return this.trailerMetadata;
+  }
+
+  /**
+   * Aborted when the call ends early: the client cancelled (RST_STREAM), the deadline passed, or
+   * the server shut down. Its `reason` is a GrpcError (CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE).
+   */
+  get signal(): AbortSignal {
+    if (this.abortController === undefined) {
+      // Made on first use, like the metadata; a cancellation before then is replayed here.
+      this.abortController = new AbortController();
+      if (this.cancelReason !== undefined) this.abortController.abort(this.cancelReason);
+    }
+    return this.abortController.signal;
+  }
+
+  /** True once the call was cancelled, timed out or cut short by shutdown. */
+  get cancelled(): boolean {
+    return this.cancelReason !== undefined;
+  }
+
+  /** True once the response headers have gone out; after that, `responseHeaders` is too late. */
+  get headersSent(): boolean {
+    return this.control.headersSent;
+  }
+
+  /** Sends the response headers now, before any message (they go with the first one otherwise). */
+  sendHeaders(): void {
+    if (!this.control.headersSent) this.control.sendHeaders();
+  }
+
+  /** Milliseconds left before the deadline (Infinity without one). */
+  timeRemaining(): number {
+    return this.deadline === undefined ? Number.POSITIVE_INFINITY : this.deadline - Date.now();
+  }
+
+  /** Called by the server when the call ends early; aborts `signal` with `reason`. */
+  cancel(reason: GrpcError): void {
+    if (this.cancelReason !== undefined) return;
+    this.cancelReason = reason;
+    this.abortController?.abort(reason);
+  }
+}

@@ -1,0 +1,199 @@
+// Connection-level policies of a gRPC server (gRFC A8 "Client-side Keepalive", gRFC A9 "Server-side
+// Connection Management", grpc-go keepalive.ServerParameters / EnforcementPolicy):
+//   - keepalive: PING an idle client every `keepaliveTimeMs`; no ack within `keepaliveTimeoutMs`
+//     means the connection is dead and is closed;
+//   - ping enforcement: a client that pings more often than `keepaliveMinTimeMs` (or at all while it
+//     has no calls, unless permitted) earns a strike; past `maxPingStrikes` it gets GOAWAY
+//     ENHANCE_YOUR_CALM with debug data "too_many_pings", which grpc clients understand as
+//     "double your keepalive interval";
+//   - max connection idle: no call for `maxConnectionIdleMs` → graceful GOAWAY;
+//   - max connection age: after `maxConnectionAgeMs` (±10% jitter, so a fleet of connections does
+//     not reconnect at once) → graceful GOAWAY, then closed `maxConnectionAgeGraceMs` later.
+
+import { constants, type Http2Session } from 'node:http2';
+
+export interface ConnectionPolicy {
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  keepaliveMinTimeMs: number;
+  keepalivePermitWithoutCalls: boolean;
+  maxPingStrikes: number;
+  maxConnectionIdleMs: number;
+  maxConnectionAgeMs: number;
+  maxConnectionAgeGraceMs: number;
+}
+
+/**
+ * With no calls open and pings not permitted, a client has no reason to ping more than once in
+ * two hours: grpc-go counts a strike for anything sooner.
+ */
+const IDLE_PING_INTERVAL_MS = 2 * 60 * 60 * 1000;
+
+/** setTimeout's largest delay (about 24.8 days); longer settings mean "never". */
+const MAX_TIMER_MS = 2147483647;
+
+/** The highest stream id: a GOAWAY naming it says "stop opening streams" without refusing any. */
+export const MAX_STREAM_ID = 2147483647;
+
+/** Per-session state: active calls and the timers of the policies above. */
+export class SessionManager {
+  activeCalls = 0;
+  /** True once the session was told to go away; it takes no new calls after that. */
+  goingAway = false;
+
+  private readonly session: Http2Session;
+  private readonly policy: ConnectionPolicy;
+  private pingStrikes = 0;
+  private lastPingAt = 0;
+  /** Set when the server sent headers or data: the next client ping is not checked (grpc-go). */
+  private pingStrikesReset = true;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private keepaliveAckTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(session: Http2Session, policy: ConnectionPolicy) {
+    this.session = session;
+    this.policy = policy;
+    session.on('ping', this.onClientPing);
+    this.scheduleKeepalive();
+    this.startIdleTimer();
+    if (policy.maxConnectionAgeMs < MAX_TIMER_MS) {
+      const jitter = 1 + (Math.random() * 0.2 - 0.1);
+      this.ageTimer = setTimeout(this.onMaxAge, Math.round(policy.maxConnectionAgeMs * jitter));
+    }
+  }
+
+  /** A call started on this session. */
+  callStarted(): void {
+    this.activeCalls++;
+    this.pingStrikesReset = true;
+    if (this.idleTimer !== undefined) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+  }
+
+  /** A call on this session ended. */
+  callEnded(): void {
+    this.activeCalls--;
+    this.pingStrikesReset = true;
+    if (this.activeCalls === 0) this.startIdleTimer();
+  }
+
+  /**
+   * Graceful GOAWAY as grpc-go does it: first a GOAWAY naming the highest stream id with a PING
+   * behind it, so streams the client opened in the meantime are not refused; when the PING is
+   * acknowledged every such stream has arrived, and `close()` sends the final GOAWAY with the
+   * real last stream id and closes the session once its calls are done. The wait for the ack is
+   * bounded by `ackTimeoutMs`.
+   */
+  goAway(ackTimeoutMs: number): void {
+    if (this.goingAway || this.session.closed || this.session.destroyed) return;
+    this.goingAway = true;
+    this.stopKeepalive();
+    const session = this.session;
+    let closed = false;
+    const closeNow = (): void => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(ackTimer);
+      if (!session.closed && !session.destroyed) session.close();
+    };
+    const ackTimer = setTimeout(closeNow, Math.min(ackTimeoutMs, MAX_TIMER_MS));
+    try {
+      session.goaway(constants.NGHTTP2_NO_ERROR, MAX_STREAM_ID);
+      if (!session.ping(closeNow)) closeNow();
+    } catch {
+      closeNow();
+    }
+  }
+
+  /** Stops every timer; called when the session closes. */
+  dispose(): void {
+    this.stopKeepalive();
+    for (const timer of [this.idleTimer, this.ageTimer, this.graceTimer]) {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    this.idleTimer = this.ageTimer = this.graceTimer = undefined;
+    this.session.off('ping', this.onClientPing);
+  }
+
+  private readonly onClientPing = (): void => {
+    const now = Date.now();
+    const last = this.lastPingAt;
+    this.lastPingAt = now;
+    if (this.pingStrikesReset) {
+      this.pingStrikesReset = false;
+      this.pingStrikes = 0;
+      return;
+    }
+    const minInterval =
+      this.activeCalls === 0 && !this.policy.keepalivePermitWithoutCalls
+        ? IDLE_PING_INTERVAL_MS
+        : this.policy.keepaliveMinTimeMs;
+    if (now - last < minInterval) this.pingStrikes++;
+    if (this.pingStrikes > this.policy.maxPingStrikes) this.tooManyPings();
+  };
+
+  private tooManyPings(): void {
+    const session = this.session;
+    if (session.closed || session.destroyed) return;
+    this.goingAway = true;
+    this.dispose();
+    session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, Buffer.from('too_many_pings'));
+    // Let the GOAWAY frame reach the socket before the connection is torn down.
+    setImmediate(() => session.destroy());
+  }
+
+  private scheduleKeepalive(): void {
+    if (this.policy.keepaliveTimeMs >= MAX_TIMER_MS) return;
+    this.keepaliveTimer = setTimeout(this.sendKeepalive, this.policy.keepaliveTimeMs);
+  }
+
+  private readonly sendKeepalive = (): void => {
+    this.keepaliveTimer = undefined;
+    const session = this.session;
+    if (session.closed || session.destroyed) return;
+    this.keepaliveAckTimer = setTimeout(() => {
+      // No ack in time: the peer or the path to it is gone. Free the connection.
+      session.destroy(new Error('keepalive ping not acknowledged in time'));
+    }, this.policy.keepaliveTimeoutMs);
+    const sent = session.ping((error) => {
+      if (this.keepaliveAckTimer !== undefined) clearTimeout(this.keepaliveAckTimer);
+      this.keepaliveAckTimer = undefined;
+      if (error === null) this.scheduleKeepalive();
+    });
+    if (!sent) {
+      clearTimeout(this.keepaliveAckTimer);
+      this.keepaliveAckTimer = undefined;
+      this.scheduleKeepalive();
+    }
+  };
+
+  private stopKeepalive(): void {
+    if (this.keepaliveTimer !== undefined) clearTimeout(this.keepaliveTimer);
+    if (this.keepaliveAckTimer !== undefined) clearTimeout(this.keepaliveAckTimer);
+    this.keepaliveTimer = this.keepaliveAckTimer = undefined;
+  }
+
+  private startIdleTimer(): void {
+    if (this.policy.maxConnectionIdleMs >= MAX_TIMER_MS || this.goingAway) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      this.goAway(this.policy.keepaliveTimeoutMs);
+    }, this.policy.maxConnectionIdleMs);
+  }
+
+  private readonly onMaxAge = (): void => {
+    this.ageTimer = undefined;
+    this.goAway(this.policy.keepaliveTimeoutMs);
+    if (this.policy.maxConnectionAgeGraceMs < MAX_TIMER_MS) {
+      this.graceTimer = setTimeout(() => {
+        this.graceTimer = undefined;
+        this.session.destroy();
+      }, this.policy.maxConnectionAgeGraceMs);
+    }
+  };
+}

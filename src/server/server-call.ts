@@ -1,0 +1,480 @@
+// One gRPC call on one HTTP/2 stream, server side (grpc PROTOCOL-HTTP2.md "Requests" and
+// "Responses"): decode the length-prefixed request messages, run the handler, write the response
+// headers, the messages and the trailers that carry the status.
+//
+//   Response → (Response-Headers *Length-Prefixed-Message Trailers) / Trailers-Only
+//
+// Everything that ends a call goes through `finish(status)`, once: the handler's result, a thrown
+// error, the deadline, a client's RST_STREAM, a server shutdown.
+
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { compress, decompress, SUPPORTED_ENCODINGS } from '../transport/compression.js';
+import { GrpcError } from '../transport/grpc-error.js';
+import { GRPC_CONTENT_TYPE } from '../transport/headers.js';
+import type { Metadata } from '../transport/metadata.js';
+import type { MethodDefinition } from '../transport/service-definition.js';
+import { Status } from '../transport/status.js';
+import { statusTrailers } from '../transport/trailers.js';
+import { decodeMessage, encodeMessage } from '../wire/codec.js';
+import { encodeFrame, FrameDecoder, frameBytes } from '../wire/framing.js';
+import { WireError } from '../wire/wire-error.js';
+import type { Admission } from './call-admission.js';
+import { type CallControl, ServerCallContext } from './call-context.js';
+import type { AnyHandler } from './handlers.js';
+import type { ServerCall as InterceptedCall, ServerNext } from './interceptor.js';
+import { RequestStream } from './request-stream.js';
+
+/** A method as the server keeps it: its definition, its handler, and the composed chain. */
+export interface RegisteredMethod {
+  readonly definition: MethodDefinition;
+  readonly handler: AnyHandler;
+  /** The handler wrapped in the server's interceptors; undefined when there are none. */
+  readonly chain: ServerNext | undefined;
+  /** True for client-streaming and bidi methods. */
+  readonly requestStreams: boolean;
+  /** True for server-streaming and bidi methods. */
+  readonly responseStreams: boolean;
+}
+
+/** What every call needs from the server that runs it. */
+export interface CallEnvironment {
+  readonly maxReceiveMessageLength: number;
+  /** Pino-compatible: the real error behind an INTERNAL status is logged here, never sent. */
+  readonly logger: { error(details: object, message: string): void };
+  /** Called once when the call ends, whatever ended it (the server's bookkeeping). */
+  onCallEnd(call: ServerCall): void;
+}
+
+/** Response header fields that every call sends. */
+const BASE_RESPONSE_HEADERS = { ':status': 200, 'content-type': GRPC_CONTENT_TYPE } as const;
+/** Trailers of a call that succeeded with no trailing metadata: built once, sent often. */
+const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ 'grpc-status': '0' });
+const IDENTITY = 'identity';
+const ACCEPT_ENCODING = SUPPORTED_ENCODINGS.join(',');
+
+export class ServerCall implements CallControl {
+  readonly context: ServerCallContext;
+  headersSent = false;
+  /** True once the status is decided: nothing more is read, written or dispatched. */
+  private finished = false;
+
+  private readonly stream: ServerHttp2Stream;
+  private readonly registered: RegisteredMethod;
+  private readonly env: CallEnvironment;
+  private readonly requestEncoding: string;
+  private readonly decoder: FrameDecoder;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+
+  /** The single request of a unary or server-streaming call, once decoded. */
+  private request: unknown;
+  private requestCount = 0;
+  /** The request stream of a client-streaming or bidi call. */
+  private requestStream: RequestStream<unknown> | undefined;
+  /**
+   * Compressed messages are inflated asynchronously; while one is in progress, later frames (and
+   * the end of the request) wait their turn here so messages reach the handler in order.
+   */
+  private inflating: Promise<void> | undefined;
+  /** Trailers waiting for Node's 'wantTrailers' once the last DATA frame is queued. */
+  private pendingTrailers: OutgoingHttpHeaders = OK_TRAILERS;
+
+  constructor(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    admission: Admission,
+    env: CallEnvironment,
+    peer: string,
+  ) {
+    const registered = admission.method;
+    const timeoutMs = admission.timeoutMs;
+    this.stream = stream;
+    this.registered = registered;
+    this.env = env;
+    this.requestEncoding = admission.requestEncoding;
+    this.decoder = new FrameDecoder(env.maxReceiveMessageLength);
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    this.context = new ServerCallContext(
+      registered.definition,
+      headers,
+      peer,
+      deadline,
+      admission.responseEncoding,
+      this,
+    );
+    if (timeoutMs !== undefined && timeoutMs <= 2147483647) {
+      // Longer timeouts (setTimeout's limit is about 24.8 days) are as good as none.
+      this.deadlineTimer = setTimeout(this.onDeadline, timeoutMs);
+    }
+  }
+
+  /** Starts reading the request; streaming methods are dispatched at once. */
+  start(): void {
+    const stream = this.stream;
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('close', this.onClose);
+    stream.on('error', this.onStreamError);
+    stream.on('wantTrailers', this.onWantTrailers);
+    if (this.registered.requestStreams) {
+      this.requestStream = new RequestStream(stream);
+      this.dispatch(this.requestStream);
+    }
+  }
+
+  /** Ends the call for a server shutdown: UNAVAILABLE to the client, the handler cancelled. */
+  cancelForShutdown(): void {
+    this.finish(new GrpcError(Status.UNAVAILABLE, 'the server is shutting down'));
+  }
+
+  /** Sends the response headers (on demand, or before the first message). */
+  sendHeaders(): void {
+    if (this.headersSent || this.finished) return;
+    this.headersSent = true;
+    this.stream.respond(this.responseHeaders(), { waitForTrailers: true });
+  }
+
+  // --- reading the request -------------------------------------------------------------------
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.finished) return;
+    try {
+      this.decoder.push(chunk, this.onFrame);
+    } catch (error) {
+      this.finish(this.requestError(error));
+    }
+  };
+
+  private readonly onFrame = (body: Buffer, compressed: boolean): void => {
+    if (this.finished) return;
+    if (compressed || this.inflating !== undefined) {
+      this.inflateInOrder(body, compressed);
+      return;
+    }
+    this.acceptMessage(body);
+  };
+
+  /** Inflates a compressed message after those before it, keeping arrival order. */
+  private inflateInOrder(body: Buffer, compressed: boolean): void {
+    if (compressed && this.requestEncoding === IDENTITY) {
+      this.finish(
+        new GrpcError(
+          Status.INTERNAL,
+          'a request message has the compressed flag set but the call has no grpc-encoding',
+        ),
+      );
+      return;
+    }
+    // The body may be a view into a chunk; copy it so it survives the asynchronous wait.
+    const own = Buffer.from(body);
+    const previous = this.inflating ?? Promise.resolve();
+    const current = previous
+      .then(async () => {
+        if (this.finished) return;
+        const plain = compressed
+          ? await decompress(this.requestEncoding, own, this.env.maxReceiveMessageLength)
+          : own;
+        if (!this.finished) this.acceptMessage(plain);
+      })
+      .catch((error: unknown) => this.finish(this.requestError(error)))
+      .finally(() => {
+        if (this.inflating === current) this.inflating = undefined;
+      });
+    this.inflating = current;
+  }
+
+  /** Decodes one request message and hands it on. */
+  private acceptMessage(body: Buffer): void {
+    let message: unknown;
+    try {
+      message = decodeMessage(this.registered.definition.requestCodec, body);
+    } catch (error) {
+      this.finish(this.requestError(error));
+      return;
+    }
+    if (this.requestStream !== undefined) {
+      this.requestStream.push(message);
+      return;
+    }
+    if (++this.requestCount > 1) {
+      this.finish(
+        new GrpcError(
+          Status.INTERNAL,
+          `${this.registered.definition.path} takes one request message, but the client sent more`,
+        ),
+      );
+      return;
+    }
+    this.request = message;
+  }
+
+  private readonly onEnd = (): void => {
+    if (this.inflating !== undefined) {
+      // The end waits behind the messages still being inflated.
+      this.inflating.then(this.onEnd, this.onEnd);
+      return;
+    }
+    if (this.finished) return;
+    if (this.decoder.partial) {
+      this.finish(
+        new GrpcError(
+          Status.INTERNAL,
+          'the request ended in the middle of a length-prefixed message',
+        ),
+      );
+      return;
+    }
+    if (this.requestStream !== undefined) {
+      this.requestStream.end();
+      return;
+    }
+    if (this.requestCount === 0) {
+      this.finish(
+        new GrpcError(
+          Status.INTERNAL,
+          `${this.registered.definition.path} takes one request message, but the client sent none`,
+        ),
+      );
+      return;
+    }
+    this.dispatch(this.request);
+  };
+
+  /** Turns a failure while reading the request into the status the client gets. */
+  private requestError(error: unknown): GrpcError {
+    // A WireError only describes bytes the client sent, so its message may travel back.
+    return error instanceof WireError
+      ? GrpcError.fromWireError(error, 'request')
+      : GrpcError.from(error);
+  }
+
+  // --- running the handler -------------------------------------------------------------------
+
+  private dispatch(request: unknown): void {
+    const registered = this.registered;
+    let result: unknown;
+    try {
+      if (registered.chain === undefined) {
+        result = registered.handler(request, this.context);
+      } else {
+        const call: InterceptedCall = {
+          method: registered.definition,
+          context: this.context,
+          request,
+        };
+        result = registered.chain(call);
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(this.onResult, this.fail);
+    } else {
+      this.onResult(result);
+    }
+  }
+
+  private readonly onResult = (result: unknown): void => {
+    if (this.finished) return;
+    if (this.registered.responseStreams) {
+      if (result === null || typeof result !== 'object' || !(Symbol.asyncIterator in result)) {
+        this.fail(
+          new TypeError(
+            `the handler of ${this.registered.definition.path} returned no AsyncIterable`,
+          ),
+        );
+        return;
+      }
+      void this.pump(result as AsyncIterable<unknown>);
+      return;
+    }
+    this.sendSingleResponse(result);
+  };
+
+  /** Any failure of the handler or an interceptor. */
+  private readonly fail = (error: unknown): void => {
+    if (this.finished) return;
+    const grpcError = GrpcError.from(error);
+    if (!(error instanceof GrpcError) && grpcError.code === Status.INTERNAL) {
+      // The client gets a generic message; the real one is for the operator's log only.
+      this.env.logger.error(
+        { err: error, method: this.registered.definition.path, peer: this.context.peer },
+        'handler failed with an unexpected error',
+      );
+    }
+    this.finish(grpcError);
+  };
+
+  // --- writing the response ------------------------------------------------------------------
+
+  private sendSingleResponse(message: unknown): void {
+    const codec = this.registered.definition.responseCodec;
+    if (this.context.responseEncoding !== IDENTITY) {
+      this.compressAndSend(encodeMessage(codec, message)).catch(this.fail);
+      return;
+    }
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(codec, message);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.sendHeaders();
+    this.finished = true;
+    this.pendingTrailers = this.trailersFor(undefined);
+    this.stream.end(frame);
+    this.complete();
+  }
+
+  private async compressAndSend(body: Buffer): Promise<void> {
+    const compressed = await compress(this.context.responseEncoding, body);
+    if (this.finished) return;
+    this.sendHeaders();
+    this.finished = true;
+    this.pendingTrailers = this.trailersFor(undefined);
+    this.stream.end(frameBytes(compressed, true));
+    this.complete();
+  }
+
+  /** Writes each message a streaming handler yields, waiting for 'drain' when Node's buffer is full. */
+  private async pump(responses: AsyncIterable<unknown>): Promise<void> {
+    const codec = this.registered.definition.responseCodec;
+    const stream = this.stream;
+    try {
+      for await (const message of responses) {
+        if (this.finished) return; // leaving the loop calls the iterator's return(): its finally runs
+        this.sendHeaders();
+        let frame: Buffer;
+        if (this.context.responseEncoding === IDENTITY) {
+          frame = encodeFrame(codec, message);
+        } else {
+          const compressed = await compress(
+            this.context.responseEncoding,
+            encodeMessage(codec, message),
+          );
+          if (this.finished) return;
+          frame = frameBytes(compressed, true);
+        }
+        if (!stream.write(frame)) await this.drained();
+      }
+      this.finish(undefined);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private drained(): Promise<void> {
+    const stream = this.stream;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+    });
+  }
+
+  private responseHeaders(): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = {
+      ...BASE_RESPONSE_HEADERS,
+      'grpc-accept-encoding': ACCEPT_ENCODING,
+    };
+    if (this.context.responseEncoding !== IDENTITY) {
+      headers['grpc-encoding'] = this.context.responseEncoding;
+    }
+    const metadata = this.context.responseHeadersIfAny;
+    if (metadata !== undefined && metadata.size > 0) metadata.toHttp2Headers(headers);
+    return headers;
+  }
+
+  /**
+   * Ends the call with `error`'s status, or OK when undefined. Sends trailers (or, before any
+   * headers, a Trailers-Only response), cancels the handler if it is still running.
+   */
+  private finish(error: GrpcError | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    const stream = this.stream;
+    if (error !== undefined) {
+      this.context.cancel(error);
+      this.requestStream?.fail(error);
+    }
+    const trailers = this.trailersFor(error);
+    if (!stream.destroyed && !stream.closed) {
+      if (!this.headersSent) {
+        // Trailers-Only: one HEADERS frame with END_STREAM carrying the status.
+        this.headersSent = true;
+        const headers = this.responseHeaders();
+        delete headers['grpc-encoding'];
+        stream.respond(Object.assign(headers, trailers), { endStream: true });
+      } else {
+        this.pendingTrailers = trailers;
+        stream.end();
+      }
+      // A client still sending gets its data read and dropped, so its window never stalls.
+      if (!stream.readableEnded) stream.resume();
+    }
+    this.complete();
+  }
+
+  /** The trailers that carry `error`'s status (OK when undefined) and the trailing metadata. */
+  private trailersFor(error: GrpcError | undefined): OutgoingHttpHeaders {
+    const trailing = this.context.responseTrailersIfAny;
+    if (error === undefined && (trailing === undefined || trailing.size === 0)) return OK_TRAILERS;
+    return statusTrailers({
+      code: error?.code ?? Status.OK,
+      message: error?.message ?? '',
+      details: error?.details ?? [],
+      metadata: mergeMetadata(trailing, error),
+    });
+  }
+
+  /** Releases the call's timer and tells the server the call is over. */
+  private complete(): void {
+    if (this.deadlineTimer !== undefined) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
+    }
+    this.env.onCallEnd(this);
+  }
+
+  /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
+  readonly onWantTrailers = (): void => {
+    this.stream.sendTrailers(this.pendingTrailers);
+  };
+
+  private readonly onDeadline = (): void => {
+    this.deadlineTimer = undefined;
+    this.finish(
+      new GrpcError(Status.DEADLINE_EXCEEDED, 'the deadline passed before the call finished'),
+    );
+  };
+
+  /** The stream closed: normally after our trailers; before them, the client cancelled. */
+  private readonly onClose = (): void => {
+    if (!this.finished) {
+      this.finished = true;
+      const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');
+      this.context.cancel(reason);
+      this.requestStream?.fail(reason);
+      this.complete();
+    }
+  };
+
+  private readonly onStreamError = (): void => {
+    // A stream error is followed by 'close', which cancels the call; nothing else to do here.
+  };
+}
+
+/** Trailing metadata: what the handler set, plus what the error carries. */
+function mergeMetadata(
+  trailers: Metadata | undefined,
+  error: GrpcError | undefined,
+): Metadata | undefined {
+  if (error === undefined || error.metadata.size === 0) return trailers;
+  if (trailers === undefined) return error.metadata;
+  return trailers.clone().merge(error.metadata);
+}

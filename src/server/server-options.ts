@@ -1,0 +1,126 @@
+// Server options: validated once, defaults filled in one place, each named after the grpc core
+// channel argument it mirrors (grpc's include/grpc/impl/channel_arg_names.h) so grpc-go and ghz
+// users can map them; defaults are grpc-go's unless a comment says otherwise.
+
+import type { SecureServerOptions } from 'node:http2';
+import { isSupportedEncoding } from '../transport/compression.js';
+import type { ServerInterceptor } from './interceptor.js';
+import type { ConnectionPolicy } from './keepalive.js';
+
+/** A pino-compatible logger: only `error` is used, for failures the client must not see. */
+export interface ServerLogger {
+  error(details: object, message: string): void;
+}
+
+export interface ServerOptions {
+  /** grpc.max_receive_message_length: largest request message, after decompression. 4 MiB. */
+  maxReceiveMessageLength?: number;
+  /** grpc.max_concurrent_streams: calls one connection may have open at once. Default 1000. */
+  maxConcurrentStreams?: number;
+  /** Compress responses with this encoding when the client accepts it. Default `identity`. */
+  compression?: 'identity' | 'gzip' | 'deflate';
+  /** Run around every call, first listed outermost. */
+  interceptors?: readonly ServerInterceptor[];
+  /** grpc.keepalive_time_ms: PING a connection this often to find dead peers. Default 2 h. */
+  keepaliveTimeMs?: number;
+  /** grpc.keepalive_timeout_ms: wait this long for the PING ack. Default 20 s. */
+  keepaliveTimeoutMs?: number;
+  /**
+   * grpc.http2.min_ping_interval_without_data_ms (grpc-go EnforcementPolicy.MinTime): clients
+   * pinging more often than this earn strikes. Default 5 min.
+   */
+  keepaliveMinTimeMs?: number;
+  /** grpc.keepalive_permit_without_calls (EnforcementPolicy.PermitWithoutStream). Default false. */
+  keepalivePermitWithoutCalls?: boolean;
+  /** grpc.http2.max_ping_strikes: strikes tolerated before GOAWAY too_many_pings. Default 2. */
+  maxPingStrikes?: number;
+  /** grpc.max_connection_idle_ms: GOAWAY a connection with no calls for this long. Default ∞. */
+  maxConnectionIdleMs?: number;
+  /** grpc.max_connection_age_ms: GOAWAY a connection this old (±10%). Default ∞. */
+  maxConnectionAgeMs?: number;
+  /** grpc.max_connection_age_grace_ms: then close it this much later. Default ∞. */
+  maxConnectionAgeGraceMs?: number;
+  /**
+   * A client must finish the HTTP/2 handshake (send its SETTINGS) within this time or is
+   * disconnected (grpc-go ServerOption ConnectionTimeout). Default 120 s.
+   */
+  handshakeTimeoutMs?: number;
+  /** TLS: Node's `http2.createSecureServer` options (key, cert, ca, requestCert…). */
+  tls?: SecureServerOptions;
+  /** Where unexpected handler errors are logged. Default: one JSON line on stderr. */
+  logger?: ServerLogger;
+}
+
+export interface ResolvedServerOptions extends ConnectionPolicy {
+  maxReceiveMessageLength: number;
+  maxConcurrentStreams: number;
+  compression: 'identity' | 'gzip' | 'deflate';
+  interceptors: readonly ServerInterceptor[];
+  handshakeTimeoutMs: number;
+  tls: SecureServerOptions | undefined;
+  logger: ServerLogger;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Writes one JSON line per error on stderr, for servers embedded without a logger. */
+export const stderrLogger: ServerLogger = {
+  error(details, message) {
+    const entry: Record<string, unknown> = { level: 'error', time: Date.now(), msg: message };
+    for (const [key, value] of Object.entries(details)) {
+      entry[key] =
+        value instanceof Error
+          ? { type: value.name, message: value.message, stack: value.stack }
+          : value;
+    }
+    process.stderr.write(`${JSON.stringify(entry)}\n`);
+  },
+};
+
+/** Checks every option and fills in the defaults; a bad value is a TypeError naming it. */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const compression = options.compression ?? 'identity';
+  if (!isSupportedEncoding(compression)) {
+    throw new TypeError(`compression "${compression}" is not one of identity, gzip, deflate`);
+  }
+  return {
+    maxReceiveMessageLength: positive(options, 'maxReceiveMessageLength', 4 * 1024 * 1024),
+    maxConcurrentStreams: positive(options, 'maxConcurrentStreams', 1000),
+    compression,
+    interceptors: options.interceptors ?? [],
+    keepaliveTimeMs: positive(options, 'keepaliveTimeMs', 2 * HOUR),
+    keepaliveTimeoutMs: positive(options, 'keepaliveTimeoutMs', 20_000),
+    keepaliveMinTimeMs: nonNegative(options, 'keepaliveMinTimeMs', 5 * MINUTE),
+    keepalivePermitWithoutCalls: options.keepalivePermitWithoutCalls ?? false,
+    maxPingStrikes: nonNegative(options, 'maxPingStrikes', 2),
+    maxConnectionIdleMs: positive(options, 'maxConnectionIdleMs', Number.POSITIVE_INFINITY),
+    maxConnectionAgeMs: positive(options, 'maxConnectionAgeMs', Number.POSITIVE_INFINITY),
+    maxConnectionAgeGraceMs: nonNegative(
+      options,
+      'maxConnectionAgeGraceMs',
+      Number.POSITIVE_INFINITY,
+    ),
+    handshakeTimeoutMs: positive(options, 'handshakeTimeoutMs', 120_000),
+    tls: options.tls,
+    logger: options.logger ?? stderrLogger,
+  };
+}
+
+function positive(options: ServerOptions, name: keyof ServerOptions, fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`server option ${name} must be a number above 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(options: ServerOptions, name: keyof ServerOptions, fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new TypeError(
+      `server option ${name} must be a number of 0 or more, got ${String(value)}`,
+    );
+  }
+  return value;
+}

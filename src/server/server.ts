@@ -1,0 +1,263 @@
+// The gRPC server on node:http2: registers services, listens, tracks connections and calls, and
+// shuts down gracefully (grpc PROTOCOL-HTTP2.md; the double GOAWAY of graceful shutdown as grpc-go
+// does it; gRFC A8/A9 connection policies live in keepalive.ts).
+
+import { once } from 'node:events';
+import {
+  createSecureServer,
+  createServer,
+  type Http2SecureServer,
+  type Http2Server,
+  type Http2Session,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+} from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import {
+  givesResponseStream,
+  type ServiceDefinition,
+  takesRequestStream,
+} from '../transport/service-definition.js';
+import { admitCall } from './call-admission.js';
+import type { AnyHandler, ServiceImplementation } from './handlers.js';
+import { composeInterceptors, handlerAsNext } from './interceptor.js';
+import { SessionManager } from './keepalive.js';
+import { type CallEnvironment, type RegisteredMethod, ServerCall } from './server-call.js';
+import {
+  type ResolvedServerOptions,
+  resolveServerOptions,
+  type ServerOptions,
+} from './server-options.js';
+
+export interface ListenOptions {
+  /** Default 127.0.0.1: loopback unless asked otherwise. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+  /** `host:port`, with brackets around an IPv6 host: what a client dials. */
+  address: string;
+}
+
+export interface CloseOptions {
+  /** How long calls in flight may take to finish before they are cancelled. Default 10 s. */
+  graceMs?: number;
+}
+
+interface SessionState {
+  readonly manager: SessionManager;
+  readonly peer: string;
+  readonly calls: Set<ServerCall>;
+}
+
+export class Server {
+  readonly options: ResolvedServerOptions;
+  private readonly methods = new Map<string, RegisteredMethod>();
+  private readonly services = new Map<string, ServiceDefinition>();
+  private readonly sessions = new Map<Http2Session, SessionState>();
+  private http2: Http2Server | Http2SecureServer | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly env: CallEnvironment;
+
+  constructor(options?: ServerOptions) {
+    this.options = resolveServerOptions(options);
+    this.env = {
+      maxReceiveMessageLength: this.options.maxReceiveMessageLength,
+      logger: this.options.logger,
+      onCallEnd: (call) => this.onCallEnd(call),
+    };
+  }
+
+  /** Serves a service: one handler per method, each of the shape its method's kind calls for. */
+  addService<S extends ServiceDefinition>(
+    service: S,
+    implementation: ServiceImplementation<S>,
+  ): this {
+    if (this.services.has(service.name)) {
+      throw new Error(`service ${service.name} is already registered`);
+    }
+    for (const [name, definition] of Object.entries(service.methods)) {
+      const handler = (implementation as Record<string, AnyHandler | undefined>)[name];
+      if (typeof handler !== 'function') {
+        throw new TypeError(`the implementation of ${service.name} has no handler for ${name}`);
+      }
+      const interceptors = this.options.interceptors;
+      this.methods.set(definition.path, {
+        definition,
+        handler,
+        chain:
+          interceptors.length === 0
+            ? undefined
+            : composeInterceptors(interceptors, handlerAsNext(handler)),
+        requestStreams: takesRequestStream(definition.kind),
+        responseStreams: givesResponseStream(definition.kind),
+      });
+    }
+    this.services.set(service.name, service);
+    return this;
+  }
+
+  /** The services registered so far, by name (health and reflection read this). */
+  get serviceNames(): string[] {
+    return [...this.services.keys()];
+  }
+
+  /** The services registered so far. */
+  get serviceDefinitions(): ServiceDefinition[] {
+    return [...this.services.values()];
+  }
+
+  /** Starts listening; resolves with the address bound (port 0 picks a free one). */
+  async listen(options: ListenOptions = {}): Promise<BoundAddress> {
+    if (this.http2 !== undefined) throw new Error('the server is already listening');
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 0;
+    const settings = { maxConcurrentStreams: this.options.maxConcurrentStreams };
+    const http2 =
+      this.options.tls === undefined
+        ? createServer({ settings })
+        : createSecureServer({ ...this.options.tls, settings, allowHTTP1: false });
+    http2.on('session', this.onSession);
+    http2.on('stream', this.onStream);
+    // A TLS client that does not negotiate h2 is not a gRPC client: drop it.
+    http2.on('unknownProtocol', (socket) => socket.destroy());
+    this.http2 = http2;
+    http2.listen(port, host);
+    try {
+      await once(http2, 'listening');
+    } catch (error) {
+      this.http2 = undefined;
+      throw error;
+    }
+    const bound = http2.address() as AddressInfo;
+    const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    return { host: bound.address, port: bound.port, address: `${shown}:${bound.port}` };
+  }
+
+  /** Replaces the TLS certificate and key for new connections; live ones keep theirs. */
+  setSecureContext(tls: {
+    key?: string | Buffer;
+    cert?: string | Buffer;
+    ca?: string | Buffer;
+  }): void {
+    const http2 = this.http2;
+    if (http2 === undefined || !('setSecureContext' in http2)) {
+      throw new Error('setSecureContext needs a TLS server that is listening');
+    }
+    http2.setSecureContext(tls);
+  }
+
+  /**
+   * Graceful shutdown: stop accepting connections and calls (GOAWAY to every session), let calls
+   * in flight finish within `graceMs`, then end the rest with UNAVAILABLE and close every socket.
+   * Resolves once nothing is left open. Calling it again returns the same promise.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutDown(options.graceMs ?? 10_000);
+    return this.closing;
+  }
+
+  /** Ends everything at once: every call UNAVAILABLE, every connection closed. */
+  forceClose(): Promise<void> {
+    if (this.closing === undefined) return this.close({ graceMs: 0 });
+    this.cancelEverything();
+    return this.closing;
+  }
+
+  private async shutDown(graceMs: number): Promise<void> {
+    const http2 = this.http2;
+    if (http2 === undefined) return;
+    const serverClosed = new Promise<void>((resolve) => http2.close(() => resolve()));
+    for (const state of this.sessions.values()) state.manager.goAway(graceMs);
+    if (this.sessions.size > 0) {
+      const allClosed = this.whenSessionsClosed();
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([allClosed, graceOver]);
+      clearTimeout(graceTimer);
+      this.cancelEverything();
+      await allClosed;
+    }
+    await serverClosed;
+    this.http2 = undefined;
+  }
+
+  /** Cancels every call with UNAVAILABLE and destroys every session once that status is out. */
+  private cancelEverything(): void {
+    for (const [session, state] of this.sessions) {
+      for (const call of [...state.calls]) call.cancelForShutdown();
+      state.manager.goingAway = true;
+      // The trailers just written need a turn of the event loop to reach the socket.
+      setImmediate(() => {
+        if (!session.destroyed) session.destroy();
+      });
+    }
+  }
+
+  private whenSessionsClosed(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.sessions.size === 0) resolve();
+        else setTimeout(check, 5);
+      };
+      check();
+    });
+  }
+
+  private readonly onSession = (session: Http2Session): void => {
+    const socket = session.socket;
+    const peer =
+      socket.remoteFamily === 'IPv6'
+        ? `[${socket.remoteAddress}]:${socket.remotePort}`
+        : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+    const state: SessionState = {
+      manager: new SessionManager(session, this.options),
+      peer,
+      calls: new Set(),
+    };
+    this.sessions.set(session, state);
+
+    // A peer that connects but never completes the HTTP/2 handshake is dropped, not kept forever.
+    const handshakeTimer = setTimeout(() => {
+      session.destroy(new Error('the client did not complete the HTTP/2 handshake in time'));
+    }, this.options.handshakeTimeoutMs);
+    session.once('remoteSettings', () => clearTimeout(handshakeTimer));
+
+    session.on('error', () => {
+      // A broken connection (reset, protocol error) is followed by 'close'; calls on it are
+      // cancelled there. Nothing to do but keep the error from becoming an uncaught exception.
+    });
+    session.once('close', () => {
+      clearTimeout(handshakeTimer);
+      state.manager.dispose();
+      this.sessions.delete(session);
+    });
+    if (this.closing !== undefined) state.manager.goAway(this.options.keepaliveTimeoutMs);
+  };
+
+  private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+    const state = this.sessions.get(stream.session as Http2Session);
+    const admission = admitCall(stream, headers, this.methods, this.options.compression);
+    if (admission === undefined || state === undefined) return;
+    const call = new ServerCall(stream, headers, admission, this.env, state.peer);
+    state.calls.add(call);
+    state.manager.callStarted();
+    callSessions.set(call, state);
+    call.start();
+  };
+
+  private onCallEnd(call: ServerCall): void {
+    const state = callSessions.get(call);
+    if (state === undefined || !state.calls.delete(call)) return;
+    state.manager.callEnded();
+  }
+}
+
+/** Which session's bookkeeping a call belongs to (kept off the call object itself). */
+const callSessions = new WeakMap<ServerCall, SessionState>();
