@@ -1,0 +1,154 @@
+// Trailers and Trailers-Only: the status that ends a call (grpc PROTOCOL-HTTP2.md "Responses").
+//
+//   Trailers      → Status [Status-Message] *Custom-Metadata
+//   Trailers-Only → HTTP-Status Content-Type Trailers
+
+import { STATUS_CODES } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type { Any } from '../wire/messages/google-protobuf.js';
+import type { Status as RpcStatus } from '../wire/messages/google-rpc.js';
+import { decodeGrpcMessage, encodeGrpcMessage } from './grpc-message.js';
+import {
+  CONTENT_TYPE,
+  GRPC_CONTENT_TYPE,
+  GRPC_MESSAGE,
+  GRPC_STATUS,
+  GRPC_STATUS_DETAILS_BIN,
+  PSEUDO_STATUS,
+} from './headers.js';
+import { grpcStatusForHttpStatus } from './http-status.js';
+import { type MalformedMetadataError, Metadata } from './metadata.js';
+import { isStatusCode, parseStatusCode, Status, type StatusCode } from './status.js';
+import { decodeStatusDetails, encodeStatusDetails } from './status-details.js';
+
+/** A status to send: a GrpcError fits, and so does `{ code: Status.OK, message: '' }`. */
+export interface OutgoingStatus {
+  readonly code: number;
+  readonly message: string;
+  readonly details?: readonly Any[];
+  readonly metadata?: Metadata;
+}
+
+/** A status received, with the trailing metadata that came with it. */
+export interface ReceivedStatus {
+  code: StatusCode;
+  message: string;
+  details: Any[];
+  metadata: Metadata;
+}
+
+/**
+ * The trailers that end a call: grpc-status; grpc-message, percent-encoded, when the message is
+ * not empty; grpc-status-details-bin when there are details (a google.rpc.Status repeating the
+ * code and message, as grpc-go builds it); then the custom metadata, which can never overwrite
+ * these (Metadata refuses reserved keys). For node:http2's `stream.sendTrailers`.
+ */
+export function statusTrailers(status: OutgoingStatus): OutgoingHttpHeaders {
+  const trailers: OutgoingHttpHeaders = { [GRPC_STATUS]: String(status.code) };
+  if (status.message !== '') trailers[GRPC_MESSAGE] = encodeGrpcMessage(status.message);
+  if (status.details !== undefined && status.details.length > 0) {
+    trailers[GRPC_STATUS_DETAILS_BIN] = encodeStatusDetails({
+      code: status.code,
+      message: status.message,
+      details: status.details.slice(),
+    });
+  }
+  if (status.metadata !== undefined) status.metadata.toHttp2Headers(trailers);
+  return trailers;
+}
+
+/**
+ * A Trailers-Only response, for a call that fails before any message: HTTP status 200, the
+ * content-type, and the trailers, all in the one HEADERS frame that ends the stream
+ * (`stream.respond(headers, { endStream: true })`).
+ */
+export function trailersOnlyHeaders(
+  status: OutgoingStatus,
+  contentType: string = GRPC_CONTENT_TYPE,
+): OutgoingHttpHeaders {
+  return { [PSEUDO_STATUS]: 200, [CONTENT_TYPE]: contentType, ...statusTrailers(status) };
+}
+
+/** The first value of a header that node:http2 may give as a string or an array. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Reads the status from trailers, or from a Trailers-Only response's single header block.
+ * Never throws; whatever is wrong becomes the status, as PROTOCOL-HTTP2.md asks clients to
+ * "synthesize a Status":
+ * - no grpc-status: the code http-grpc-status-mapping.md gives for `:status` when there is one,
+ *   else UNKNOWN, with a message saying so;
+ * - a grpc-status that is not a number, or not one of the 17 codes: UNKNOWN (statuscodes.md
+ *   "Error parsing returned status"), the message naming the value;
+ * - a grpc-status-details-bin that is not a google.rpc.Status: ignored, code and message kept
+ *   (as grpc-go); one whose code differs from grpc-status: INTERNAL, as grpc-go reports it;
+ * - a custom -bin trailer that is not base64: INTERNAL, as grpc-go reports it.
+ */
+export function readStatus(trailers: IncomingHttpHeaders): ReceivedStatus {
+  let metadata: Metadata;
+  try {
+    metadata = Metadata.fromHttp2Headers(trailers);
+  } catch (error) {
+    // The one error fromHttp2Headers throws: a MalformedMetadataError, naming the header.
+    const message = (error as MalformedMetadataError).message;
+    return { code: Status.INTERNAL, message, details: [], metadata: new Metadata() };
+  }
+
+  const statusValue = headerValue(trailers[GRPC_STATUS]);
+  const messageValue = headerValue(trailers[GRPC_MESSAGE]);
+  const message = messageValue === undefined ? '' : decodeGrpcMessage(messageValue);
+  const withMessage = (problem: string) => (message === '' ? problem : `${problem}: ${message}`);
+
+  if (statusValue === undefined) {
+    const httpStatus = Number(trailers[PSEUDO_STATUS]);
+    if (Number.isInteger(httpStatus) && httpStatus !== 200) {
+      const reason = STATUS_CODES[httpStatus] ?? 'unknown';
+      return {
+        code: grpcStatusForHttpStatus(httpStatus),
+        message: withMessage(
+          `the server answered HTTP ${httpStatus} (${reason}) without a grpc-status`,
+        ),
+        details: [],
+        metadata,
+      };
+    }
+    return {
+      code: Status.UNKNOWN,
+      message: withMessage('the response ended without a grpc-status'),
+      details: [],
+      metadata,
+    };
+  }
+
+  if (!/^[0-9]+$/.test(statusValue)) {
+    const problem = `grpc-status ${JSON.stringify(statusValue)} is malformed`;
+    return { code: Status.UNKNOWN, message: withMessage(problem), details: [], metadata };
+  }
+  if (!isStatusCode(Number(statusValue))) {
+    const problem = `grpc-status ${statusValue} is not a gRPC status code`;
+    return { code: Status.UNKNOWN, message: withMessage(problem), details: [], metadata };
+  }
+  const code = parseStatusCode(statusValue);
+
+  const detailsValue = headerValue(trailers[GRPC_STATUS_DETAILS_BIN]);
+  if (detailsValue === undefined) return { code, message, details: [], metadata };
+  let details: RpcStatus;
+  try {
+    details = decodeStatusDetails(detailsValue);
+  } catch {
+    // Whatever it is, it is not a google.rpc.Status: the status stands without details (grpc-go).
+    return { code, message, details: [], metadata };
+  }
+  if (details.code !== code) {
+    return {
+      code: Status.INTERNAL,
+      message: `grpc-status-details-bin mismatch: grpc-status is ${code} but the details say ${details.code} (${JSON.stringify(details.message)}); grpc-message: ${JSON.stringify(message)}`,
+      details: [],
+      metadata,
+    };
+  }
+  // The codes agree: the details' own message is used, as grpc-go does (the two should be equal).
+  return { code, message: details.message, details: details.details, metadata };
+}
