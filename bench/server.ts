@@ -1,0 +1,270 @@
+// Server benchmark: handwire vs @grpc/grpc-js vs a bare node:http2 server (the ceiling), in one run.
+//
+// Usage: npm run bench -- server [--seconds S] [--rounds N] [--stream-messages M]
+//
+// Unary: h2load (Debian nghttp2-client) posts a framed user.GetUserRequest with content-type
+// application/grpc and te: trailers to /user.UserService/GetUser, at -c 4 -m 50 for throughput and
+// -c 1 -m 1 for latency (p50/p99 from h2load's per-request log). Server streaming: a grpc-js client
+// receives one ListUsers stream of M users (about 115 bytes each). Every server is compiled
+// JavaScript in its own process pinned to core 0 (`taskset -c 0`), the load to core 1; servers
+// alternate within each round and each figure is the median of the rounds.
+
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
+import { frameBytes } from '../src/wire/framing.js';
+import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
+
+const run = promisify(execFile);
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+const SERVERS = [
+  { name: 'bare node:http2', script: here('servers/bare-http2.mjs'), streams: false },
+  { name: 'handwire', script: here('servers/handwire.mjs'), streams: true },
+  { name: '@grpc/grpc-js', script: here('servers/grpc-js.mjs'), streams: true },
+] as const;
+type ServerName = (typeof SERVERS)[number]['name'];
+
+interface Options {
+  seconds: number;
+  rounds: number;
+  streamMessages: number;
+}
+
+function parseOptions(args: string[]): Options {
+  const options: Options = { seconds: 10, rounds: 3, streamMessages: 1_000_000 };
+  for (let i = 0; i < args.length; i += 2) {
+    const value = Number(args[i + 1]);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`${args[i]} needs a positive number`);
+    if (args[i] === '--seconds') options.seconds = value;
+    else if (args[i] === '--rounds') options.rounds = value;
+    else if (args[i] === '--stream-messages') options.streamMessages = value;
+    else throw new Error(`unknown option ${args[i]}: use --seconds, --rounds, --stream-messages`);
+  }
+  return options;
+}
+
+/** Starts a benchmark server pinned to core 0 and waits for the port it prints. */
+async function startServer(script: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '0', process.execPath, script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in 10 s`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PORT (\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await once(child, 'exit');
+  clearTimeout(timer);
+}
+
+/** Checks the server really answers GetUser with grpc-status 0 and a decodable user. */
+async function checkServer(port: number, request: Buffer): Promise<void> {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/user.UserService/GetUser',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    const chunks: Buffer[] = [];
+    let status: string | undefined;
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('trailers', (trailers) => {
+      status = String(trailers['grpc-status']);
+    });
+    stream.end(request);
+    await once(stream, 'close');
+    const body = Buffer.concat(chunks);
+    const user = decodeMessage(UserCodec, body.subarray(5));
+    if (status !== '0' || user.username !== 'ada_lovelace') {
+      throw new Error(
+        `the server answered grpc-status ${status} and ${user.username || 'no user'}`,
+      );
+    }
+  } finally {
+    session.close();
+  }
+}
+
+interface H2loadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function h2load(
+  port: number,
+  bodyFile: string,
+  logFile: string,
+  clients: number,
+  streams: number,
+  seconds: number,
+): Promise<H2loadResult> {
+  const { stdout } = await run(
+    'taskset',
+    [
+      '-c',
+      '1',
+      'h2load',
+      `-c${clients}`,
+      `-m${streams}`,
+      `-D${seconds}`,
+      '--warm-up-time=2',
+      `-d${bodyFile}`,
+      '-Hcontent-type: application/grpc',
+      '-Hte: trailers',
+      `--log-file=${logFile}`,
+      `http://127.0.0.1:${port}/user.UserService/GetUser`,
+    ],
+    { timeout: (seconds + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const rate = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout);
+  const failed = /(\d+) failed, (\d+) errored/.exec(stdout);
+  if (!rate) throw new Error(`could not read h2load's output:\n${stdout}`);
+  if (failed && (Number(failed[1]) > 0 || Number(failed[2]) > 0)) {
+    throw new Error(`h2load saw failed requests:\n${stdout}`);
+  }
+  // Per-request log: start time (µs), HTTP status, latency (µs), tab-separated.
+  const latencies = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => Number(line.split('\t')[2]))
+    .sort((a, b) => a - b);
+  const percentile = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return { requestsPerSecond: Number(rate[1]), p50: percentile(0.5), p99: percentile(0.99) };
+}
+
+async function streamRun(port: number, messages: number): Promise<number> {
+  const { stdout } = await run(
+    'taskset',
+    [
+      '-c',
+      '1',
+      process.execPath,
+      here('clients/grpc-js-stream.mjs'),
+      String(port),
+      String(messages),
+    ],
+    { timeout: 300_000 },
+  );
+  const match = /RESULT (.*)/.exec(stdout);
+  if (!match) throw new Error(`the stream client printed no result:\n${stdout}`);
+  const { received, seconds } = JSON.parse(match[1]!) as { received: number; seconds: number };
+  if (received !== messages)
+    throw new Error(`the stream client got ${received} of ${messages} messages`);
+  return received / seconds;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const fmt = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export async function main(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  try {
+    await run('h2load', ['--version']);
+  } catch {
+    throw new Error('h2load is not installed: apt-get install nghttp2-client');
+  }
+  const work = mkdtempSync(join(tmpdir(), 'handwire-bench-'));
+  try {
+    const request = frameBytes(
+      encodeMessage(GetUserRequestCodec, { id: '3f2b8c1e-9d4a-4f6b-8e2a-1c5d7e9f0a3b' }),
+      false,
+    );
+    const bodyFile = join(work, 'request.bin');
+    writeFileSync(bodyFile, request);
+
+    const throughput = new Map<ServerName, number[]>();
+    const p50s = new Map<ServerName, number[]>();
+    const p99s = new Map<ServerName, number[]>();
+    const streaming = new Map<ServerName, number[]>();
+    for (let round = 0; round < options.rounds; round++) {
+      // Rotate the order each round so no server always runs first (or last) on a warm machine.
+      const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!);
+      for (const server of order) {
+        const { child, port } = await startServer(server.script);
+        try {
+          await checkServer(port, request);
+          const log = join(work, 'h2load.log');
+          const load = await h2load(port, bodyFile, log, 4, 50, options.seconds);
+          const latency = await h2load(port, bodyFile, log, 1, 1, Math.max(3, options.seconds / 2));
+          push(throughput, server.name, load.requestsPerSecond);
+          push(p50s, server.name, latency.p50);
+          push(p99s, server.name, latency.p99);
+          if (server.streams)
+            push(streaming, server.name, await streamRun(port, options.streamMessages));
+          console.error(
+            `round ${round + 1}: ${server.name}: ${fmt(load.requestsPerSecond)} req/s, ` +
+              `p50/p99 ${latency.p50}/${latency.p99} µs`,
+          );
+        } finally {
+          await stopServer(child);
+        }
+      }
+    }
+
+    const bare = median(throughput.get('bare node:http2')!);
+    const grpcJs = median(throughput.get('@grpc/grpc-js')!);
+    console.log(
+      `\nUnary GetUser, h2load -c 4 -m 50, ${options.seconds} s, median of ${options.rounds} rounds; ` +
+        'latency at -c 1 -m 1',
+    );
+    console.log('server            req/s   of ceiling   vs grpc-js   p50 µs   p99 µs');
+    for (const server of SERVERS) {
+      const rate = median(throughput.get(server.name)!);
+      console.log(
+        `${server.name.padEnd(16)}${fmt(rate).padStart(7)}${fmt(rate / bare, 2).padStart(13)}` +
+          `${fmt(rate / grpcJs, 2).padStart(13)}${fmt(median(p50s.get(server.name)!)).padStart(9)}` +
+          `${fmt(median(p99s.get(server.name)!)).padStart(9)}`,
+      );
+    }
+    const streamHandwire = median(streaming.get('handwire')!);
+    const streamGrpcJs = median(streaming.get('@grpc/grpc-js')!);
+    console.log(
+      `\nServer streaming: ${fmt(options.streamMessages)} users to a grpc-js client, median of ${options.rounds}`,
+    );
+    console.log(
+      `handwire        ${fmt(streamHandwire).padStart(9)} msgs/s   ${fmt(streamHandwire / streamGrpcJs, 2)}× grpc-js`,
+    );
+    console.log(`@grpc/grpc-js   ${fmt(streamGrpcJs).padStart(9)} msgs/s`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function push(map: Map<ServerName, number[]>, name: ServerName, value: number): void {
+  const list = map.get(name) ?? [];
+  list.push(value);
+  map.set(name, list);
+}
