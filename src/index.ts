@@ -1,0 +1,32 @@
+// handwire's public API: what an application or a test suite imports to serve gRPC.
+
+export type { ServerCallContext } from './server/call-context.js';
+export type {
+  BidiStreamingHandler,
+  ClientStreamingHandler,
+  ServerStreamingHandler,
+  ServiceImplementation,
+  UnaryHandler,
+} from './server/handlers.js';
+export type { ServerCall, ServerInterceptor, ServerNext } from './server/interceptor.js';
+export {
+  type BoundAddress,
+  type CloseOptions,
+  type ListenOptions,
+  Server,
+} from './server/server.js';
+export type { ServerLogger, ServerOptions } from './server/server-options.js';
+export { findDetail, GrpcError, packDetail, unpackDetail } from './transport/grpc-error.js';
+export { Metadata } from './transport/metadata.js';
+export {
+  type MethodDefinition,
+  type MethodKind,
+  method,
+  type ServiceDefinition,
+} from './transport/service-definition.js';
+export { Status, type StatusCode, statusName } from './transport/status.js';
+export { decodeMessage, encodeMessage, type MessageCodec } from './wire/codec.js';
+export { Reader } from './wire/reader.js';
+export { WireError } from './wire/wire-error.js';
+export { WireType } from './wire/wire-types.js';
+export { Writer } from './wire/writer.js';
