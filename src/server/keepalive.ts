@@ -52,6 +52,8 @@ export class SessionManager {
   private idleTimer: NodeJS.Timeout | undefined;
   private ageTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  /** Set while a graceful GOAWAY waits for its PING ack; bounds that wait. */
+  private drainTimer: NodeJS.Timeout | undefined;
 
   constructor(session: Http2Session, policy: ConnectionPolicy) {
     this.session = session;
@@ -79,7 +81,10 @@ export class SessionManager {
   callEnded(): void {
     this.activeCalls--;
     this.pingStrikesReset = true;
-    if (this.activeCalls === 0) this.startIdleTimer();
+    if (this.activeCalls > 0) return;
+    // Draining and the last call is done: see goAway() for why the PING ack may never come.
+    if (this.drainTimer !== undefined) this.endDrain();
+    else this.startIdleTimer();
   }
 
   /**
@@ -87,36 +92,48 @@ export class SessionManager {
    * behind it, so streams the client opened in the meantime are not refused; when the PING is
    * acknowledged every such stream has arrived, and `close()` sends the final GOAWAY with the
    * real last stream id and closes the session once its calls are done. The wait for the ack is
-   * bounded by `ackTimeoutMs`.
+   * bounded by `ackTimeoutMs` and ends early when the last call does; a session with no call open
+   * is closed at once (the comment below says why).
    */
   goAway(ackTimeoutMs: number): void {
     if (this.goingAway || this.session.closed || this.session.destroyed) return;
     this.goingAway = true;
     this.stopKeepalive();
     const session = this.session;
-    let closed = false;
-    const closeNow = (): void => {
-      if (closed) return;
-      closed = true;
-      clearTimeout(ackTimer);
-      if (!session.closed && !session.destroyed) session.close();
-    };
-    const ackTimer = setTimeout(closeNow, Math.min(ackTimeoutMs, MAX_TIMER_MS));
+    // Node stops reading a session once it has sent a GOAWAY and no stream is open (nghttp2's
+    // want_read turns 0): the PING ack, the client's own GOAWAY and its FIN are never read, so
+    // waiting for the ack would hold an idle connection (and server.close()) until ackTimeoutMs.
+    // With no call open there is nothing to drain: close now. For the same reason the drain
+    // ends as soon as the last call does (callEnded).
+    if (this.activeCalls === 0) {
+      session.close();
+      return;
+    }
+    this.drainTimer = setTimeout(this.endDrain, Math.min(ackTimeoutMs, MAX_TIMER_MS));
     try {
       session.goaway(constants.NGHTTP2_NO_ERROR, MAX_STREAM_ID);
-      if (!session.ping(closeNow)) closeNow();
+      if (!session.ping(this.endDrain)) this.endDrain();
     } catch {
-      closeNow();
+      this.endDrain();
     }
   }
+
+  /** The drain PING was acked (or not in time): send the final GOAWAY, close once calls end. */
+  private readonly endDrain = (): void => {
+    if (this.drainTimer === undefined) return;
+    clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    const session = this.session;
+    if (!session.closed && !session.destroyed) session.close();
+  };
 
   /** Stops every timer; called when the session closes. */
   dispose(): void {
     this.stopKeepalive();
-    for (const timer of [this.idleTimer, this.ageTimer, this.graceTimer]) {
+    for (const timer of [this.idleTimer, this.ageTimer, this.graceTimer, this.drainTimer]) {
       if (timer !== undefined) clearTimeout(timer);
     }
-    this.idleTimer = this.ageTimer = this.graceTimer = undefined;
+    this.idleTimer = this.ageTimer = this.graceTimer = this.drainTimer = undefined;
     this.session.off('ping', this.onClientPing);
   }
 
