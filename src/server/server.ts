@@ -62,6 +62,8 @@ export class Server {
   private http2: Http2Server | Http2SecureServer | undefined;
   private closing: Promise<void> | undefined;
   private readonly env: CallEnvironment;
+  /** Called once when shutdown begins (see onShutdown). */
+  private readonly shutdownCallbacks: (() => void)[] = [];
 
   constructor(options?: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -157,6 +159,7 @@ export class Server {
    * Resolves once nothing is left open. Calling it again returns the same promise.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing === undefined) this.runShutdownCallbacks();
     this.closing ??= this.shutDown(options.graceMs ?? 10_000);
     return this.closing;
   }
@@ -166,6 +169,27 @@ export class Server {
     if (this.closing === undefined) return this.close({ graceMs: 0 });
     this.cancelEverything();
     return this.closing;
+  }
+
+  /**
+   * Registers `callback` to run once when close() or forceClose() begins, before the GOAWAY: the
+   * health service turns NOT_SERVING there, so watchers learn of the shutdown while their
+   * connections are still open (grpc doc/health-checking.md).
+   */
+  onShutdown(callback: () => void): this {
+    this.shutdownCallbacks.push(callback);
+    return this;
+  }
+
+  private runShutdownCallbacks(): void {
+    for (const callback of this.shutdownCallbacks) {
+      try {
+        callback();
+      } catch (error) {
+        // A failing callback must not stop the shutdown itself.
+        this.options.logger.error({ err: error }, 'a shutdown callback failed');
+      }
+    }
   }
 
   private async shutDown(graceMs: number): Promise<void> {
@@ -193,10 +217,17 @@ export class Server {
     for (const [session, state] of this.sessions) {
       for (const call of [...state.calls]) call.cancelForShutdown();
       state.manager.goingAway = true;
-      // The trailers just written need a turn of the event loop to reach the socket.
-      setImmediate(() => {
+      if (session.destroyed) continue;
+      // A call that already sent headers gets its status as trailers, queued behind its last
+      // DATA frames: one turn of the event loop is not enough, and destroying the session then
+      // would cut the trailers off (the client saw "connection dropped", not our status). A
+      // graceful close ends the session as soon as those streams are done; a peer that stopped
+      // reading (its flow-control window shut) cannot hold it past STATUS_FLUSH_MS.
+      if (!session.closed) session.close();
+      const flushTimer = setTimeout(() => {
         if (!session.destroyed) session.destroy();
-      });
+      }, STATUS_FLUSH_MS);
+      session.once('close', () => clearTimeout(flushTimer));
     }
   }
 
@@ -258,6 +289,9 @@ export class Server {
     state.manager.callEnded();
   }
 }
+
+/** How long cancelled calls' statuses may take to leave before their session is destroyed. */
+const STATUS_FLUSH_MS = 250;
 
 /** Which session's bookkeeping a call belongs to (kept off the call object itself). */
 const callSessions = new WeakMap<ServerCall, SessionState>();
