@@ -1,0 +1,69 @@
+// Every hand-written message codec in one list (protobuf.dev "Encoding"), for code that must
+// treat them all alike: fuzzers, the property tests against protobufjs, reflection.
+
+import type { MessageCodec } from '../codec.js';
+import { AnyCodec, DurationCodec } from './google-protobuf.js';
+import {
+  BadRequestCodec,
+  ErrorInfoCodec,
+  FieldViolationCodec,
+  LocalizedMessageCodec,
+  RetryInfoCodec,
+  StatusCodec,
+} from './google-rpc.js';
+import {
+  GetUserOfferRequestCodec,
+  MigrationReportCodec,
+  MigrationRowCodec,
+  OfferEventCodec,
+  RowErrorCodec,
+  SetUserOfferRequestCodec,
+  UserOfferCodec,
+  WatchOfferEventsRequestCodec,
+} from './offers.js';
+import {
+  BatchCreateResponseCodec,
+  CreateUserRequestCodec,
+  DeleteUserRequestCodec,
+  DeleteUserResponseCodec,
+  GetUserRequestCodec,
+  ListUsersRequestCodec,
+  UserCodec,
+  UserUpdateRequestCodec,
+  UserUpdateResponseCodec,
+} from './user.js';
+
+export * from './google-protobuf.js';
+export * from './google-rpc.js';
+export * from './offers.js';
+export * from './user.js';
+
+/** Each codec once; `typeName`s are unique. Add a codec here when you add a message. */
+// biome-ignore lint/suspicious/noExplicitAny: the list holds codecs of different message types.
+export const allCodecs: readonly MessageCodec<any>[] = [
+  AnyCodec,
+  DurationCodec,
+  StatusCodec,
+  RetryInfoCodec,
+  LocalizedMessageCodec,
+  FieldViolationCodec,
+  BadRequestCodec,
+  ErrorInfoCodec,
+  UserCodec,
+  CreateUserRequestCodec,
+  GetUserRequestCodec,
+  ListUsersRequestCodec,
+  BatchCreateResponseCodec,
+  UserUpdateRequestCodec,
+  UserUpdateResponseCodec,
+  DeleteUserRequestCodec,
+  DeleteUserResponseCodec,
+  UserOfferCodec,
+  SetUserOfferRequestCodec,
+  GetUserOfferRequestCodec,
+  MigrationRowCodec,
+  RowErrorCodec,
+  MigrationReportCodec,
+  WatchOfferEventsRequestCodec,
+  OfferEventCodec,
+];
