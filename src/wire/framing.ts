@@ -63,6 +63,10 @@ export class FrameDecoder {
   private consumed = 0;
 
   constructor(maxMessageBytes: number) {
+    // `undefined` or NaN would compare false against every length and silently lift the limit.
+    if (!(maxMessageBytes >= 0)) {
+      throw new RangeError(`maxMessageBytes ${maxMessageBytes} must be a number ≥ 0`);
+    }
     this.maxMessageBytes = maxMessageBytes;
   }
 
@@ -73,7 +77,9 @@ export class FrameDecoder {
 
   /**
    * Feeds one chunk; calls `onFrame` for each message it completes. Throws MessageTooLargeError
-   * for a message over the limit and WireError for a flag other than 0 or 1.
+   * for a message over the limit and WireError for a flag other than 0 or 1. After anything is
+   * thrown (by the decoder or by `onFrame`) the rest of the chunk is unread and the framing is
+   * lost: discard the decoder and end the stream, as PROTOCOL-HTTP2.md has a broken stream reset.
    */
   push(chunk: Buffer, onFrame: OnFrame): void {
     let pos = 0;

@@ -14,28 +14,35 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** Throws a RangeError naming the value unless it fits a signed 64-bit field exactly. */
-export function checkInt64(value: number | bigint): void {
+/**
+ * Throws a RangeError naming the value unless it fits a signed 64-bit field exactly; `type` is
+ * the field type named in the message (int64, sint64, sfixed64).
+ */
+export function checkInt64(value: number | bigint, type = 'int64'): void {
   if (typeof value === 'bigint') {
     if (value < INT64_MIN || value > INT64_MAX) {
-      throw new RangeError(`int64 value ${value} is outside -2^63..2^63-1`);
+      throw new RangeError(`${type} value ${value} is outside -2^63..2^63-1`);
     }
   } else if (!Number.isSafeInteger(value)) {
     throw new RangeError(
-      `int64 value ${value} is not a safe integer: pass a bigint for values beyond ±(2^53-1)`,
+      Number.isInteger(value)
+        ? `${type} value ${value} is beyond ±(2^53-1), where numbers lose precision: pass a bigint`
+        : `${type} value ${value} is not an integer`,
     );
   }
 }
 
-/** Throws a RangeError naming the value unless it fits an unsigned 64-bit field exactly. */
-export function checkUint64(value: number | bigint): void {
+/** Throws a RangeError naming the value unless it fits an unsigned 64-bit field (uint64, fixed64). */
+export function checkUint64(value: number | bigint, type = 'uint64'): void {
   if (typeof value === 'bigint') {
     if (value < 0n || value > UINT64_MAX) {
-      throw new RangeError(`uint64 value ${value} is outside 0..2^64-1`);
+      throw new RangeError(`${type} value ${value} is outside 0..2^64-1`);
     }
   } else if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(
-      `uint64 value ${value} is not a non-negative safe integer: pass a bigint beyond 2^53-1`,
+      !Number.isInteger(value) || value < 0
+        ? `${type} value ${value} is not an integer in 0..2^64-1`
+        : `${type} value ${value} is beyond 2^53-1, where numbers lose precision: pass a bigint`,
     );
   }
 }

@@ -29,7 +29,17 @@ export class Reader {
   /** How many messages and groups enclose the current position. */
   depth = 0;
 
+  /** Where the key of the field being read began: the offset reported for a stray end-group. */
+  private tagAt = 0;
+
   constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
+    // Every read trusts `end`: one past the buffer would read `undefined` as if it were a byte.
+    if (!(Number.isInteger(pos) && Number.isInteger(end) && 0 <= pos && pos <= end)) {
+      throw new RangeError(`reader range ${pos}..${end} is not a valid range of byte offsets`);
+    }
+    if (end > bytes.length) {
+      throw new RangeError(`reader end ${end} is past the end of a ${bytes.length}-byte buffer`);
+    }
     this.buf = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -38,21 +48,51 @@ export class Reader {
   }
 
   /**
-   * A field key. Field number 0, wire types 6 and 7 and field numbers over 2^29-1 are errors;
-   * returns the whole key so a codec can `switch` on field number and wire type at once.
+   * A field key. Field number 0, wire types 6 and 7, and keys longer than 5 bytes or above 32 bits
+   * (field numbers over 2^29-1) are errors; returns the whole key so a codec can `switch` on
+   * field number and wire type at once.
    */
   tag(): number {
-    const start = this.pos;
-    const key = this.uint32();
-    const wireType = key & 7;
-    if (wireType > 5) throw new WireError(`invalid wire type ${wireType}`, start);
-    if (key >>> 3 === 0) throw new WireError('invalid field number 0', start);
-    if (this.lastVarintLength > 5) throw new WireError('field key longer than 5 bytes', start);
+    const pos = this.pos;
+    let key: number;
+    if (pos < this.end && this.buf[pos]! < 0x80) {
+      // Fields 1-15 have one-byte keys: the common case.
+      key = this.buf[pos]!;
+      this.pos = pos + 1;
+    } else {
+      key = this.tagSlow();
+    }
+    this.tagAt = pos;
+    if (key < 8 || (key & 7) > 5) {
+      const wireType = key & 7;
+      if (wireType > 5) throw new WireError(`invalid wire type ${wireType}`, pos);
+      throw new WireError('invalid field number 0', pos);
+    }
     return key;
   }
 
-  /** Bytes the last uint32() consumed; used to reject over-long tags. */
-  private lastVarintLength = 0;
+  /** A key of 2 to 5 bytes: a 32-bit varint, where bits past 32 would be a field number > 2^29-1. */
+  private tagSlow(): number {
+    const buf = this.buf;
+    const start = this.pos;
+    const end = this.end;
+    let pos = start;
+    let key = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (pos >= end) throw new WireError('truncated varint', start);
+      const byte = buf[pos++]!;
+      if (shift === 28 && byte > 0x0f) {
+        throw new WireError(
+          byte < 0x80 ? 'field number beyond 2^29-1' : 'field key longer than 5 bytes',
+          start,
+        );
+      }
+      key |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    this.pos = pos;
+    return key >>> 0;
+  }
 
   /** An unsigned varint truncated to 32 bits (uint32, enum, lengths); at most 10 bytes. */
   uint32(): number {
@@ -62,7 +102,6 @@ export class Reader {
       const first = buf[pos]!;
       if (first < 0x80) {
         this.pos = pos + 1;
-        this.lastVarintLength = 1;
         return first;
       }
     }
@@ -81,8 +120,9 @@ export class Reader {
       // Bits past 32 are dropped: protobuf reads a 64-bit varint into a 32-bit field this way.
       if (shift < 32) value |= (byte & 0x7f) << shift;
       if (byte < 0x80) {
+        // The 10th byte holds bit 63 only; anything more is not a 64-bit value at all.
+        if (shift === 63 && byte > 1) throw new WireError('varint overflows 64 bits', start);
         this.pos = pos;
-        this.lastVarintLength = pos - start;
         return value >>> 0;
       }
     }
@@ -261,6 +301,13 @@ export class Reader {
     this.pos = start;
     this.end = messageEnd;
     const value = read(this);
+    // A reader that stopped early would leave the rest to be parsed as the outer message's fields.
+    if (this.pos !== messageEnd) {
+      throw new WireError(
+        `nested message not read to its end (${messageEnd - this.pos} bytes left)`,
+        this.pos,
+      );
+    }
     this.end = outerEnd;
     this.depth--;
     return value;
@@ -288,7 +335,6 @@ export class Reader {
 
   /** Skips the value that follows `key`, whatever its wire type, groups included. */
   skip(key: number): void {
-    const start = this.pos;
     switch (key & 7) {
       case WireType.Varint:
         this.varint64();
@@ -306,8 +352,8 @@ export class Reader {
         this.skipGroup(key >>> 3);
         return;
       default:
-        // Wire type 4: an end-group key with no group open.
-        throw new WireError(`unexpected end-group for field ${key >>> 3}`, start);
+        // Wire type 4: an end-group key with no group open (reported where that key began).
+        throw new WireError(`unexpected end-group for field ${key >>> 3}`, this.tagAt);
     }
   }
 
@@ -363,12 +409,13 @@ export class Reader {
       this.setVarint(pos, lo, hi);
       return;
     }
-    // Bytes 5-9 carry bits 3-31 of the high half (the top byte's extra bits are dropped).
+    // Bytes 5-9 carry bits 3-31 of the high half; the 10th byte (shift 31) holds bit 63 only.
     for (let shift = 3; shift < 38; shift += 7) {
       if (pos >= end) throw new WireError('truncated varint', start);
       byte = buf[pos++]!;
       hi |= (byte & 0x7f) << shift;
       if (byte < 0x80) {
+        if (shift === 31 && byte > 1) throw new WireError('varint overflows 64 bits', start);
         this.setVarint(pos, lo, hi);
         return;
       }

@@ -52,7 +52,7 @@ export function uint64Size(value: number | bigint): number {
 
 /** Bytes a `sint64` takes after zigzag encoding. */
 export function sint64Size(value: number | bigint): number {
-  checkInt64(value);
+  checkInt64(value, 'sint64');
   zigzagSplit(value);
   return varint64SizeSplit(scratch.lo, scratch.hi);
 }

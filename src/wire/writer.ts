@@ -6,7 +6,7 @@
 
 import { checkInt64, checkUint64, scratch, splitInt64, splitUint64, zigzagSplit } from './int64.js';
 import { utf8Length } from './sizes.js';
-import type { WireType } from './wire-types.js';
+import { MAX_FIELD_NUMBER, type WireType } from './wire-types.js';
 
 export class Writer {
   /** The output; its length is the message size computed before writing. */
@@ -36,12 +36,17 @@ export class Writer {
 
   /** A field key: `(fieldNumber << 3) | wireType` as a varint. */
   tag(fieldNumber: number, wireType: WireType): this {
+    // A field number out of range would wrap in `<< 3` and silently name another field.
+    if (!(fieldNumber >= 1 && fieldNumber <= MAX_FIELD_NUMBER && fieldNumber % 1 === 0)) {
+      throw new RangeError(`field number ${fieldNumber} is not an integer in 1..2^29-1`);
+    }
     return this.uint32(((fieldNumber << 3) | wireType) >>> 0);
   }
 
   /** An unsigned 32-bit varint (uint32, enum values ≥ 0, lengths, tags). */
   uint32(value: number): this {
-    if (value >>> 0 !== value) throw new RangeError(`uint32 value ${value} is outside 0..2^32-1`);
+    if (value >>> 0 !== value)
+      throw new RangeError(`uint32 value ${value} is not an integer in 0..2^32-1`);
     const buf = this.buf;
     let pos = this.pos;
     while (value > 0x7f) {
@@ -56,7 +61,7 @@ export class Writer {
   /** A signed 32-bit varint: negative values are sign-extended to 10 bytes, as protobuf says. */
   int32(value: number): this {
     if ((value | 0) !== value)
-      throw new RangeError(`int32 value ${value} is outside -2^31..2^31-1`);
+      throw new RangeError(`int32 value ${value} is not an integer in -2^31..2^31-1`);
     if (value >= 0) return this.uint32(value);
     return this.varint64(value >>> 0, 0xffffffff);
   }
@@ -64,7 +69,7 @@ export class Writer {
   /** A zigzag-encoded signed 32-bit varint (sint32). */
   sint32(value: number): this {
     if ((value | 0) !== value)
-      throw new RangeError(`sint32 value ${value} is outside -2^31..2^31-1`);
+      throw new RangeError(`sint32 value ${value} is not an integer in -2^31..2^31-1`);
     return this.uint32(((value << 1) ^ (value >> 31)) >>> 0);
   }
 
@@ -90,7 +95,7 @@ export class Writer {
 
   /** A zigzag-encoded signed 64-bit varint (sint64). */
   sint64(value: number | bigint): this {
-    checkInt64(value);
+    checkInt64(value, 'sint64');
     zigzagSplit(value);
     return this.varint64(scratch.lo, scratch.hi);
   }
@@ -103,7 +108,8 @@ export class Writer {
 
   /** Four little-endian bytes of an unsigned 32-bit value (fixed32). */
   fixed32(value: number): this {
-    if (value >>> 0 !== value) throw new RangeError(`fixed32 value ${value} is outside 0..2^32-1`);
+    if (value >>> 0 !== value)
+      throw new RangeError(`fixed32 value ${value} is not an integer in 0..2^32-1`);
     this.buf.writeUInt32LE(value, this.pos);
     this.pos += 4;
     return this;
@@ -112,7 +118,7 @@ export class Writer {
   /** Four little-endian bytes of a signed 32-bit value (sfixed32). */
   sfixed32(value: number): this {
     if ((value | 0) !== value) {
-      throw new RangeError(`sfixed32 value ${value} is outside -2^31..2^31-1`);
+      throw new RangeError(`sfixed32 value ${value} is not an integer in -2^31..2^31-1`);
     }
     this.buf.writeInt32LE(value, this.pos);
     this.pos += 4;
@@ -121,14 +127,14 @@ export class Writer {
 
   /** Eight little-endian bytes of an unsigned 64-bit value (fixed64). */
   fixed64(value: number | bigint): this {
-    checkUint64(value);
+    checkUint64(value, 'fixed64');
     splitUint64(value);
     return this.fixedHalves(scratch.lo, scratch.hi);
   }
 
   /** Eight little-endian bytes of a signed 64-bit value (sfixed64). */
   sfixed64(value: number | bigint): this {
-    checkInt64(value);
+    checkInt64(value, 'sfixed64');
     splitInt64(value);
     return this.fixedHalves(scratch.lo, scratch.hi);
   }
