@@ -6,6 +6,7 @@
 // not run past the message that contains it; nesting is limited to MAX_DEPTH.
 
 import { isUtf8 } from 'node:buffer';
+import './buffer-natives.js';
 import {
   joinInt64,
   joinInt64BigInt,
@@ -242,25 +243,24 @@ export class Reader {
     const start = this.delimited();
     const end = this.pos;
     const buf = this.buf;
-    const length = end - start;
-    if (length <= 16) {
-      // Short strings are the common case (ids, names, codes): decode ASCII in the loop.
-      let text = '';
-      for (let i = start; i < end; i++) {
-        const byte = buf[i]!;
-        if (byte >= 0x80) return this.utf8(start, end);
-        text += String.fromCharCode(byte);
-      }
-      return text;
+    // ASCII, the common case, is valid UTF-8 as it stands: a scan for a high bit, then the
+    // cheapest native copy (latin1Slice: one byte, one character).
+    for (let i = start; i < end; i++) {
+      if (buf[i]! >= 0x80) return this.utf8(start, end);
     }
-    return this.utf8(start, end);
+    return start === end ? '' : buf.latin1Slice(start, end);
   }
 
+  /**
+   * Decodes UTF-8 in one native pass. Invalid UTF-8 always decodes to U+FFFD, so only a string
+   * holding U+FFFD needs the slower validity check (a valid one may contain it legitimately).
+   */
   private utf8(start: number, end: number): string {
-    if (!isUtf8(this.buf.subarray(start, end))) {
+    const text = this.buf.utf8Slice(start, end);
+    if (text.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) {
       throw new WireError('invalid UTF-8 in a string field', start);
     }
-    return this.buf.toString('utf8', start, end);
+    return text;
   }
 
   /** Length-delimited bytes, copied out so the result does not pin the whole input chunk. */

@@ -5,8 +5,12 @@
 // method here writes one wire value; `tag(field, wireType)` writes the key that precedes it.
 
 import { checkInt64, checkUint64, scratch, splitInt64, splitUint64, zigzagSplit } from './int64.js';
+import './buffer-natives.js';
 import { utf8Length } from './sizes.js';
 import { MAX_FIELD_NUMBER, type WireType } from './wire-types.js';
+
+/** Strings of at most this many UTF-16 units take at most 3 × 42 = 126 bytes: a 1-byte length. */
+const SHORT_STRING_UNITS = 42;
 
 export class Writer {
   /** The output; its length is the message size computed before writing. */
@@ -155,22 +159,57 @@ export class Writer {
 
   /** A length-delimited UTF-8 string; lone surrogates are written as U+FFFD, as sizes.ts counts. */
   string(text: string): this {
-    const byteLength = utf8Length(text);
-    this.uint32(byteLength);
-    if (byteLength === text.length) {
-      // Pure ASCII (one byte per UTF-16 unit): a plain loop beats a native call for short text.
-      const buf = this.buf;
-      let pos = this.pos;
-      if (byteLength <= 32) {
-        for (let i = 0; i < byteLength; i++) buf[pos++] = text.charCodeAt(i);
-        this.pos = pos;
-        return this;
-      }
-      buf.write(text, pos, byteLength, 'latin1');
-    } else {
-      this.buf.write(text, this.pos, byteLength, 'utf8');
+    const length = text.length;
+    if (length > SHORT_STRING_UNITS) {
+      const byteLength = utf8Length(text);
+      this.uint32(byteLength);
+      this.buf.utf8Write(text, this.pos, byteLength);
+      this.pos += byteLength;
+      return this;
     }
-    this.pos += byteLength;
+    // Short strings (ids, names, emails): one pass. A UTF-16 unit never takes more than 3 bytes,
+    // so the byte length fits the one-byte length prefix reserved here and filled in after.
+    const buf = this.buf;
+    const lengthAt = this.pos;
+    let pos = lengthAt + 1;
+    let i = 0;
+    // ASCII, the common case, in the tightest loop; the first other character leaves it.
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) break;
+      buf[pos++] = code;
+    }
+    for (; i < length; i++) {
+      let code = text.charCodeAt(i);
+      if (code < 0x80) {
+        buf[pos++] = code;
+        continue;
+      }
+      if (code < 0x800) {
+        buf[pos++] = 0xc0 | (code >> 6);
+        buf[pos++] = 0x80 | (code & 0x3f);
+        continue;
+      }
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          // A surrogate pair: one code point above U+FFFF, four bytes.
+          const point = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          buf[pos++] = 0xf0 | (point >> 18);
+          buf[pos++] = 0x80 | ((point >> 12) & 0x3f);
+          buf[pos++] = 0x80 | ((point >> 6) & 0x3f);
+          buf[pos++] = 0x80 | (point & 0x3f);
+          i++;
+          continue;
+        }
+        code = 0xfffd; // a lone surrogate is not valid UTF-8: write the replacement character
+      }
+      buf[pos++] = 0xe0 | (code >> 12);
+      buf[pos++] = 0x80 | ((code >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (code & 0x3f);
+    }
+    buf[lengthAt] = pos - lengthAt - 1;
+    this.pos = pos;
     return this;
   }
 
