@@ -1,0 +1,23 @@
+// The one error class of the command line: a sentence for the user, exit code 2, no stack trace.
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses a whole number in [min, max] for `flag`, or throws a UsageError saying why not. */
+export function parseIntegerFlag(flag: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`);
+  }
+  return number;
+}
+
+/** Parses a number of seconds (fractions allowed) for `flag`. */
+export function parseSecondsFlag(flag: string, value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new UsageError(`${flag} must be a number of seconds of 0 or more, not "${value}"`);
+  }
+  return seconds;
+}

@@ -1,0 +1,124 @@
+// When and with which status a call ends, as an interceptor sees it (PROTOCOL-HTTP2.md Responses).
+
+import type { ServerCall, ServerNext } from '../../server/interceptor.js';
+import { GrpcError } from '../../transport/grpc-error.js';
+import { givesResponseStream } from '../../transport/service-definition.js';
+import { Status } from '../../transport/status.js';
+
+export interface CallObserver {
+  /** Each message a streaming response yields, just before the server writes it. */
+  onResponseMessage?(): void;
+  /**
+   * The call ended. `error` is undefined for OK, else the status the client gets; `thrown` is
+   * what was actually thrown (the real error behind an INTERNAL, for logs). Called exactly once.
+   */
+  onEnd(error: GrpcError | undefined, thrown: unknown): void;
+}
+
+/**
+ * Runs `next(call)` and tells `observer` how the call ends. For streaming responses the end is the
+ * end of the stream, so the returned iterable is a wrapper around the one `next` resolved with.
+ *
+ * Whichever comes first ends the call: a client that cancels or a deadline that passes aborts
+ * `context.signal` at once, even while a handler that ignores the signal is still running; what
+ * that handler does afterwards changes nothing the client sees, so it changes nothing here.
+ *
+ * One ending is out of sight: a unary response that `next` returned but the server then fails to
+ * encode becomes INTERNAL after this has reported OK (the server has no hook for its final status).
+ */
+export async function observeCall(
+  call: ServerCall,
+  next: ServerNext,
+  observer: CallObserver,
+): Promise<unknown> {
+  const context = call.context;
+  const signal = context.signal;
+  let ended = false;
+  const end = (error: GrpcError | undefined, thrown: unknown): void => {
+    if (ended) return;
+    ended = true;
+    signal.removeEventListener('abort', onAbort);
+    try {
+      observer.onEnd(error, thrown);
+    } catch (observerError) {
+      // onEnd may run inside the signal's 'abort' dispatch, where a throw would be an uncaught
+      // exception and end the process; a broken log or metric must not take the server down.
+      process.emitWarning(observerError instanceof Error ? observerError : String(observerError));
+    }
+  };
+  const endWith = (thrown: unknown): void => end(GrpcError.from(thrown), thrown);
+  const endOk = (): void => {
+    // A handler that finished after the call was cancelled did not give the client an OK.
+    if (context.cancelled) endWith(signal.reason);
+    else end(undefined, undefined);
+  };
+  const onAbort = (): void => endWith(signal.reason);
+  signal.addEventListener('abort', onAbort);
+
+  let response: unknown;
+  try {
+    response = await next(call);
+  } catch (error) {
+    endWith(error);
+    throw error;
+  }
+  if (!givesResponseStream(call.method.kind)) {
+    endOk();
+    return response;
+  }
+  if (!isAsyncIterable(response)) {
+    // The server turns this into INTERNAL; report the same.
+    endWith(new TypeError(`the handler of ${call.method.path} returned no AsyncIterable`));
+    return response;
+  }
+  return watchedStream(response, observer, endOk, endWith, () =>
+    context.cancelled
+      ? signal.reason
+      : new GrpcError(Status.CANCELLED, 'the response stream was closed before it ended'),
+  );
+}
+
+/** True for anything `for await` can iterate. */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value;
+}
+
+/**
+ * A pass-through over `responses` that reports each message, the end (done), a failure (next
+ * throws) and an early close (the server calls `return()` when the call ended another way).
+ * Written as an iterator object rather than an async generator: a generator's `return()` waits
+ * for a pending `next()`, and the point here is to see the close as it happens.
+ */
+function watchedStream(
+  responses: AsyncIterable<unknown>,
+  observer: CallObserver,
+  endOk: () => void,
+  endWith: (thrown: unknown) => void,
+  closeReason: () => unknown,
+): AsyncIterable<unknown> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<unknown> {
+      const iterator = responses[Symbol.asyncIterator]();
+      return {
+        async next() {
+          let result: IteratorResult<unknown>;
+          try {
+            result = await iterator.next();
+          } catch (error) {
+            endWith(error);
+            throw error;
+          }
+          if (result.done) endOk();
+          else observer.onResponseMessage?.();
+          return result;
+        },
+        async return(value?: unknown) {
+          endWith(closeReason());
+          return iterator.return === undefined
+            ? { done: true, value }
+            : iterator.return(value as never);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Access log: one pino JSON line per call on stderr (CONTRACT §5; go-grpc-middleware's levels).
+
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import type { ServerInterceptor } from '../../server/interceptor.js';
+import { Status, type StatusCode, statusName } from '../../transport/status.js';
+import { observeCall } from './call-outcome.js';
+import { requestIdOf } from './request-id.js';
+
+/** The part of a pino logger the interceptors use; a `pino.Logger` is one. */
+export interface CallLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * A pino logger writing JSON lines to stderr asynchronously. Asynchronous because a synchronous
+ * write to a pipe whose reader lags (a container's log driver, `| less`) blocks the event loop,
+ * and with it every call in flight; sonic-boom instead coalesces the lines written while one write
+ * is pending into the next. Pino flushes what is pending when the process exits normally; only a
+ * hard crash can lose the last lines, an acceptable price for call logs.
+ */
+export function createStderrLogger(options: pino.LoggerOptions = {}): pino.Logger {
+  return pino(options, pino.destination({ dest: 2, sync: false }));
+}
+
+/** Client-side outcomes are `info`, server trouble `error`, the rest `warn` (go-grpc-middleware). */
+function levelOf(code: StatusCode): 'info' | 'warn' | 'error' {
+  switch (code) {
+    case Status.OK:
+    case Status.CANCELLED:
+    case Status.INVALID_ARGUMENT:
+    case Status.NOT_FOUND:
+    case Status.ALREADY_EXISTS:
+    case Status.UNAUTHENTICATED:
+      return 'info';
+    case Status.UNKNOWN:
+    case Status.UNIMPLEMENTED:
+    case Status.INTERNAL:
+    case Status.DATA_LOSS:
+      return 'error';
+    default:
+      return 'warn';
+  }
+}
+
+/**
+ * Writes one line per call when it ends: `method` (the path), `code` (the status name),
+ * `code_number`, `duration_ms`, `peer`, `request_id`, and `error` (the status message) when the
+ * call failed. A streaming call ends when its response stream finishes, fails or is cancelled.
+ * Place it after the request-id interceptor, which gives it `request_id`, and outside recovery,
+ * so it logs the status the client got.
+ */
+export function loggingInterceptor(logger: CallLogger): ServerInterceptor {
+  return (next) => (call) => {
+    const started = performance.now();
+    const context = call.context;
+    return observeCall(call, next, {
+      onEnd(error) {
+        const code = error?.code ?? Status.OK;
+        const fields: Record<string, unknown> = {
+          method: call.method.path,
+          code: statusName(code),
+          code_number: code,
+          duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+          peer: context.peer,
+          request_id: requestIdOf(context),
+        };
+        if (error !== undefined) fields.error = error.message;
+        logger[levelOf(code)](fields, 'call finished');
+      },
+    });
+  };
+}

@@ -1,0 +1,42 @@
+// x-request-id: taken or generated, echoed in the response headers (CONTRACT §1).
+
+import { randomUUID } from 'node:crypto';
+import type { ServerCallContext } from '../../server/call-context.js';
+import type { ServerInterceptor } from '../../server/interceptor.js';
+
+export const REQUEST_ID_KEY = 'x-request-id';
+
+/**
+ * Longer ids are replaced, not echoed: the id is written into every log line and response, and a
+ * client should not be able to make either arbitrarily large. 128 fits any UUID, ULID or trace id.
+ */
+const MAX_REQUEST_ID_LENGTH = 128;
+
+const requestIds = new WeakMap<ServerCallContext, string>();
+
+/** The request id of a call that went through `requestIdInterceptor`, else undefined. */
+export function requestIdOf(context: ServerCallContext): string | undefined {
+  return requestIds.get(context);
+}
+
+/**
+ * Reads `x-request-id` (any printable ASCII, which metadata already guarantees, up to 128
+ * characters) or generates a UUID v4, exposes it through `requestIdOf` and sets it in the
+ * response headers. Place it first, so every call that reaches the chain gets one, however the
+ * interceptors after it end the call.
+ */
+export function requestIdInterceptor(): ServerInterceptor {
+  return (next) => (call) => {
+    const context = call.context;
+    const received = context.metadata.get(REQUEST_ID_KEY);
+    const id =
+      typeof received === 'string' &&
+      received.length > 0 &&
+      received.length <= MAX_REQUEST_ID_LENGTH
+        ? received
+        : randomUUID();
+    requestIds.set(context, id);
+    context.responseHeaders.set(REQUEST_ID_KEY, id);
+    return next(call);
+  };
+}

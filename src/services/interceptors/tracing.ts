@@ -1,0 +1,106 @@
+// Tracing: W3C traceparent in, a SERVER span out, via @opentelemetry/api (OTel RPC semconv).
+
+import {
+  type Context,
+  context as otelContext,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import type { ServerInterceptor, ServerNext } from '../../server/interceptor.js';
+import { GrpcError } from '../../transport/grpc-error.js';
+import type { Metadata } from '../../transport/metadata.js';
+import { givesResponseStream } from '../../transport/service-definition.js';
+import { Status, type StatusCode } from '../../transport/status.js';
+import { isAsyncIterable, observeCall } from './call-outcome.js';
+import { splitMethodPath } from './method-path.js';
+
+/** Lets a propagator read request metadata; -bin values are not text and are never trace context. */
+export const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (metadata) => [...metadata.keys()],
+  get(metadata, key) {
+    const values = metadata.getAll(key).filter((value) => typeof value === 'string');
+    if (values.length === 0) return undefined;
+    return values.length === 1 ? values[0] : values;
+  },
+};
+
+/**
+ * The codes for which a SERVER span's status is Error, as the gRPC semantic conventions list them:
+ * the server's own failures. The others (NOT_FOUND, INVALID_ARGUMENT, …) describe the request and
+ * leave the status unset; `rpc.grpc.status_code` still records them.
+ */
+const SERVER_ERROR_CODES: ReadonlySet<StatusCode> = new Set([
+  Status.UNKNOWN,
+  Status.DEADLINE_EXCEEDED,
+  Status.UNIMPLEMENTED,
+  Status.INTERNAL,
+  Status.UNAVAILABLE,
+  Status.DATA_LOSS,
+]);
+
+/**
+ * Starts a SERVER span named `package.Service/Method`, child of the trace context the client sent
+ * (through the globally installed propagator), runs the rest of the call inside it (each step of a
+ * response stream too), and ends it when the call ends: when a response stream finishes, fails or
+ * is cancelled. With the API's default no-op tracer and propagator this costs a few allocations.
+ */
+export function tracingInterceptor(
+  tracer: Tracer = trace.getTracer('handwire'),
+): ServerInterceptor {
+  return (next) => (call) => {
+    const { service, method } = splitMethodPath(call.method.path);
+    const parent = propagation.extract(otelContext.active(), call.context.metadata, metadataGetter);
+    const span = tracer.startSpan(
+      `${service}/${method}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method },
+      },
+      parent,
+    );
+    const active = trace.setSpan(parent, span);
+    const responseStreams = givesResponseStream(call.method.kind);
+    const traced: ServerNext = async (inner) => {
+      const response = await otelContext.with(active, next, undefined, inner);
+      return responseStreams && isAsyncIterable(response)
+        ? streamInContext(response, active)
+        : response;
+    };
+    return observeCall(call, traced, {
+      onEnd(error, thrown) {
+        const code = error?.code ?? Status.OK;
+        span.setAttribute('rpc.grpc.status_code', code);
+        if (error !== undefined && SERVER_ERROR_CODES.has(code)) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+          // The real error behind an INTERNAL belongs to the operator's trace, not the client.
+          if (thrown instanceof Error && !(thrown instanceof GrpcError))
+            span.recordException(thrown);
+        }
+        span.end();
+      },
+    });
+  };
+}
+
+/** The same stream, each step run inside `active` so the handler's code between yields sees it. */
+function streamInContext(
+  responses: AsyncIterable<unknown>,
+  active: Context,
+): AsyncIterable<unknown> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<unknown> {
+      const iterator = responses[Symbol.asyncIterator]();
+      return {
+        next: () => otelContext.with(active, () => iterator.next()),
+        return: (value?: unknown) =>
+          iterator.return === undefined
+            ? Promise.resolve({ done: true, value })
+            : otelContext.with(active, () => iterator.return!(value as never)),
+      };
+    },
+  };
+}
