@@ -7,7 +7,7 @@ const ROLES = [Role.ROLE_USER, Role.ROLE_USER, Role.ROLE_MODERATOR, Role.ROLE_AD
 
 /** Creates `count` users named demo0000, demo0001, … and returns them in creation order. */
 export function seedDemoUsers(store: UserStore, count = 1000): StoredUser[] {
-  const width = String(count - 1).length < 4 ? 4 : String(count - 1).length;
+  const width = Math.max(4, String(count - 1).length);
   return store.createMany(
     Array.from({ length: count }, (_, i) => {
       const name = `demo${String(i).padStart(width, '0')}`;
