@@ -1,13 +1,13 @@
 // Tracing through a real in-memory OTel SDK: parent from traceparent, attributes, span end.
 
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
+  BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-  StackContextManager,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+} from '@opentelemetry/sdk-trace-base';
 import t from 'tap';
 import type { ServerInterceptor } from '../../../src/server/interceptor.js';
 import { metadataGetter, tracingInterceptor } from '../../../src/services/interceptors/tracing.js';
@@ -16,12 +16,12 @@ import { Status } from '../../../src/transport/status.js';
 import { callPath, grpc, serveEcho } from './interceptor-helpers.js';
 
 const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 const tracer = provider.getTracer('handwire-test');
-// The propagator is global in OpenTelemetry; the context manager (synchronous, enough to see the
-// active span where an interceptor starts) too. Both are removed when the file is done.
+// The propagator is global in OpenTelemetry; the context manager (AsyncLocalStorage, as a Node
+// application installs it) too. Both are removed when the file is done.
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-context.setGlobalContextManager(new StackContextManager().enable());
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 t.teardown(async () => {
   propagation.disable();
   context.disable();
