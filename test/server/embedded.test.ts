@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { childEnv } from '../helpers/child-env.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const child = fileURLToPath(new URL('../fixtures/embedded-child.ts', import.meta.url));
@@ -27,6 +28,7 @@ function runChild(limitMs: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const childProcess = spawn(process.execPath, ['--import', 'tsx', child], {
       cwd: root,
+      env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -13,6 +13,7 @@ import { GrpcError } from '../../../src/transport/grpc-error.js';
 import { Status } from '../../../src/transport/status.js';
 import { encodeMessage } from '../../../src/wire/codec.js';
 import { EchoRequestCodec } from '../../fixtures/echo-codecs.js';
+import { childEnv } from '../../helpers/child-env.js';
 import { frame, rawRequest } from '../../helpers/raw-http2.js';
 import { callPath, grpc, serveEcho } from './interceptor-helpers.js';
 
@@ -235,6 +236,7 @@ t.test(
       ['--import', 'tsx', '--input-type=module', '-e', script],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: childEnv(),
       },
     );
     let stdout = '';
