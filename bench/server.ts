@@ -124,6 +124,8 @@ async function h2load(
   streams: number,
   seconds: number,
 ): Promise<H2loadResult> {
+  // h2load appends to its log: start from an empty one so each run's latencies are its own.
+  rmSync(logFile, { force: true });
   const { stdout } = await run(
     'taskset',
     [
