@@ -45,11 +45,11 @@ export interface CallEnvironment {
   onCallEnd(call: ServerCall): void;
 }
 
-/** Response header fields that every call sends. */
-const BASE_RESPONSE_HEADERS = { ':status': 200, 'content-type': GRPC_CONTENT_TYPE } as const;
 /** Trailers of a call that succeeded with no trailing metadata: built once, sent often. */
 const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ 'grpc-status': '0' });
 const IDENTITY = 'identity';
+/** Response headers now, trailers when Node asks for them ('wantTrailers'). */
+const RESPOND_THEN_TRAILERS = { waitForTrailers: true } as const;
 const ACCEPT_ENCODING = SUPPORTED_ENCODINGS.join(',');
 
 export class ServerCall implements CallControl {
@@ -103,18 +103,19 @@ export class ServerCall implements CallControl {
     );
     if (timeoutMs !== undefined && timeoutMs <= 2147483647) {
       // Longer timeouts (setTimeout's limit is about 24.8 days) are as good as none.
-      this.deadlineTimer = setTimeout(this.onDeadline, timeoutMs);
+      this.deadlineTimer = setTimeout(onCallDeadline, timeoutMs, this);
     }
   }
 
   /** Starts reading the request; streaming methods are dispatched at once. */
   start(): void {
-    const stream = this.stream;
-    stream.on('data', this.onData);
-    stream.on('end', this.onEnd);
-    stream.on('close', this.onClose);
-    stream.on('error', this.onStreamError);
-    stream.on('wantTrailers', this.onWantTrailers);
+    const stream = this.stream as CallStream;
+    stream[CALL] = this;
+    stream.on('data', onStreamData);
+    stream.on('end', onStreamEnd);
+    stream.on('close', onStreamClose);
+    stream.on('error', ignoreStreamError);
+    stream.on('wantTrailers', onStreamWantTrailers);
     if (this.registered.requestStreams) {
       this.requestStream = new RequestStream(stream);
       this.dispatch(this.requestStream);
@@ -130,19 +131,19 @@ export class ServerCall implements CallControl {
   sendHeaders(): void {
     if (this.headersSent || this.finished) return;
     this.headersSent = true;
-    this.stream.respond(this.responseHeaders(), { waitForTrailers: true });
+    this.stream.respond(this.responseHeaders(), RESPOND_THEN_TRAILERS);
   }
 
   // --- reading the request -------------------------------------------------------------------
 
-  private readonly onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     if (this.finished) return;
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (error) {
       this.finish(this.requestError(error));
     }
-  };
+  }
 
   private readonly onFrame = (body: Buffer, compressed: boolean): void => {
     if (this.finished) return;
@@ -207,10 +208,11 @@ export class ServerCall implements CallControl {
     this.request = message;
   }
 
-  private readonly onEnd = (): void => {
+  onEnd(): void {
     if (this.inflating !== undefined) {
       // The end waits behind the messages still being inflated.
-      this.inflating.then(this.onEnd, this.onEnd);
+      const retry = (): void => this.onEnd();
+      this.inflating.then(retry, retry);
       return;
     }
     if (this.finished) return;
@@ -237,7 +239,7 @@ export class ServerCall implements CallControl {
       return;
     }
     this.dispatch(this.request);
-  };
+  }
 
   /** Turns a failure while reading the request into the status the client gets. */
   private requestError(error: unknown): GrpcError {
@@ -356,6 +358,13 @@ export class ServerCall implements CallControl {
           if (this.finished) return;
           frame = frameBytes(compressed, true);
         }
+        if (!stream.writableCorked) {
+          // Messages a handler yields without waiting go out together: corked, Node gathers the
+          // writes and hands them to HTTP/2 in one writev once this burst of microtasks is over
+          // (or the buffer fills and we wait for 'drain'), instead of one write per message.
+          stream.cork();
+          process.nextTick(uncork, stream);
+        }
         if (!stream.write(frame)) await this.drained();
       }
       this.finish(undefined);
@@ -379,7 +388,8 @@ export class ServerCall implements CallControl {
 
   private responseHeaders(): OutgoingHttpHeaders {
     const headers: OutgoingHttpHeaders = {
-      ...BASE_RESPONSE_HEADERS,
+      ':status': 200,
+      'content-type': GRPC_CONTENT_TYPE,
       'grpc-accept-encoding': ACCEPT_ENCODING,
     };
     if (this.context.responseEncoding !== IDENTITY) {
@@ -442,19 +452,19 @@ export class ServerCall implements CallControl {
   }
 
   /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
-  readonly onWantTrailers = (): void => {
+  onWantTrailers(): void {
     this.stream.sendTrailers(this.pendingTrailers);
-  };
+  }
 
-  private readonly onDeadline = (): void => {
+  onDeadline(): void {
     this.deadlineTimer = undefined;
     this.finish(
       new GrpcError(Status.DEADLINE_EXCEEDED, 'the deadline passed before the call finished'),
     );
-  };
+  }
 
   /** The stream closed: normally after our trailers; before them, the client cancelled. */
-  private readonly onClose = (): void => {
+  onClose(): void {
     if (!this.finished) {
       this.finished = true;
       const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');
@@ -462,12 +472,35 @@ export class ServerCall implements CallControl {
       this.requestStream?.fail(reason);
       this.complete();
     }
-  };
-
-  private readonly onStreamError = (): void => {
-    // A stream error is followed by 'close', which cancels the call; nothing else to do here.
-  };
+  }
 }
+
+// Stream listeners shared by every call: each finds its call on the stream, so starting a call
+// allocates no listener closures (this is the hot path of every unary call).
+const CALL = Symbol('handwire.call');
+type CallStream = ServerHttp2Stream & { [CALL]: ServerCall };
+
+function onStreamData(this: CallStream, chunk: Buffer): void {
+  this[CALL].onData(chunk);
+}
+function onStreamEnd(this: CallStream): void {
+  this[CALL].onEnd();
+}
+function onStreamClose(this: CallStream): void {
+  this[CALL].onClose();
+}
+function onStreamWantTrailers(this: CallStream): void {
+  this[CALL].onWantTrailers();
+}
+function uncork(stream: ServerHttp2Stream): void {
+  stream.uncork();
+}
+function onCallDeadline(call: ServerCall): void {
+  call.onDeadline();
+}
+/** A stream error is always followed by 'close', which cancels the call; this keeps the error
+ * from being thrown as an unhandled 'error' event. */
+function ignoreStreamError(): void {}
 
 /** Trailing metadata: what the handler set, plus what the error carries. */
 function mergeMetadata(

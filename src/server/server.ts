@@ -52,6 +52,8 @@ interface SessionState {
   readonly manager: SessionManager;
   readonly peer: string;
   readonly calls: Set<ServerCall>;
+  /** What calls on this session run with; built once per connection, not once per call. */
+  readonly env: CallEnvironment;
 }
 
 export class Server {
@@ -61,17 +63,11 @@ export class Server {
   private readonly sessions = new Map<Http2Session, SessionState>();
   private http2: Http2Server | Http2SecureServer | undefined;
   private closing: Promise<void> | undefined;
-  private readonly env: CallEnvironment;
   /** Called once when shutdown begins (see onShutdown). */
   private readonly shutdownCallbacks: (() => void)[] = [];
 
   constructor(options?: ServerOptions) {
     this.options = resolveServerOptions(options);
-    this.env = {
-      maxReceiveMessageLength: this.options.maxReceiveMessageLength,
-      logger: this.options.logger,
-      onCallEnd: (call) => this.onCallEnd(call),
-    };
   }
 
   /** Serves a service: one handler per method, each of the shape its method's kind calls for. */
@@ -247,10 +243,19 @@ export class Server {
       socket.remoteFamily === 'IPv6'
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
         : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+    const manager = new SessionManager(session, this.options);
+    const calls = new Set<ServerCall>();
     const state: SessionState = {
-      manager: new SessionManager(session, this.options),
+      manager,
       peer,
-      calls: new Set(),
+      calls,
+      env: {
+        maxReceiveMessageLength: this.options.maxReceiveMessageLength,
+        logger: this.options.logger,
+        onCallEnd(call) {
+          if (calls.delete(call)) manager.callEnded();
+        },
+      },
     };
     this.sessions.set(session, state);
 
@@ -276,22 +281,12 @@ export class Server {
     const state = this.sessions.get(stream.session as Http2Session);
     const admission = admitCall(stream, headers, this.methods, this.options.compression);
     if (admission === undefined || state === undefined) return;
-    const call = new ServerCall(stream, headers, admission, this.env, state.peer);
+    const call = new ServerCall(stream, headers, admission, state.env, state.peer);
     state.calls.add(call);
     state.manager.callStarted();
-    callSessions.set(call, state);
     call.start();
   };
-
-  private onCallEnd(call: ServerCall): void {
-    const state = callSessions.get(call);
-    if (state === undefined || !state.calls.delete(call)) return;
-    state.manager.callEnded();
-  }
 }
 
 /** How long cancelled calls' statuses may take to leave before their session is destroyed. */
 const STATUS_FLUSH_MS = 250;
-
-/** Which session's bookkeeping a call belongs to (kept off the call object itself). */
-const callSessions = new WeakMap<ServerCall, SessionState>();

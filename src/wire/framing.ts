@@ -54,7 +54,8 @@ export class FrameDecoder {
 
   /** Header bytes seen so far of the frame being read (0 to 5). */
   private headerLength = 0;
-  private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
+  /** Holds a header split across chunks; allocated the first time one is (most never are). */
+  private header: Buffer | undefined;
   /** Body of a message split across chunks, allocated once its length is known. */
   private body: Buffer | null = null;
   private bodyFilled = 0;
@@ -115,6 +116,7 @@ export class FrameDecoder {
       }
       // Slow path: the header itself is split across chunks.
       const take = Math.min(FRAME_HEADER_BYTES - this.headerLength, length - pos);
+      this.header ??= Buffer.allocUnsafe(FRAME_HEADER_BYTES);
       chunk.copy(this.header, this.headerLength, pos, pos + take);
       this.headerLength += take;
       pos += take;
