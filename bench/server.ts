@@ -236,8 +236,10 @@ export async function main(args: string[]): Promise<void> {
       }
     }
 
-    const bare = median(throughput.get('bare node:http2')!);
-    const grpcJs = median(throughput.get('@grpc/grpc-js')!);
+    // Ratios are taken within each round (the servers ran minutes apart at most) and then the
+    // median of those: a shared machine drifts between rounds more than within one.
+    const ratioOf = (name: ServerName, base: ServerName, figures: Map<ServerName, number[]>) =>
+      median(figures.get(name)!.map((value, round) => value / figures.get(base)![round]!));
     console.log(
       `\nUnary GetUser, h2load -c 4 -m 50, ${options.seconds} s, median of ${options.rounds} rounds; ` +
         'latency at -c 1 -m 1',
@@ -246,18 +248,21 @@ export async function main(args: string[]): Promise<void> {
     for (const server of SERVERS) {
       const rate = median(throughput.get(server.name)!);
       console.log(
-        `${server.name.padEnd(16)}${fmt(rate).padStart(7)}${fmt(rate / bare, 2).padStart(13)}` +
-          `${fmt(rate / grpcJs, 2).padStart(13)}${fmt(median(p50s.get(server.name)!)).padStart(9)}` +
+        `${server.name.padEnd(16)}${fmt(rate).padStart(7)}` +
+          `${fmt(ratioOf(server.name, 'bare node:http2', throughput), 2).padStart(13)}` +
+          `${fmt(ratioOf(server.name, '@grpc/grpc-js', throughput), 2).padStart(13)}` +
+          `${fmt(median(p50s.get(server.name)!)).padStart(9)}` +
           `${fmt(median(p99s.get(server.name)!)).padStart(9)}`,
       );
     }
     const streamHandwire = median(streaming.get('handwire')!);
     const streamGrpcJs = median(streaming.get('@grpc/grpc-js')!);
+    const streamRatio = ratioOf('handwire', '@grpc/grpc-js', streaming);
     console.log(
       `\nServer streaming: ${fmt(options.streamMessages)} users to a grpc-js client, median of ${options.rounds}`,
     );
     console.log(
-      `handwire        ${fmt(streamHandwire).padStart(9)} msgs/s   ${fmt(streamHandwire / streamGrpcJs, 2)}× grpc-js`,
+      `handwire        ${fmt(streamHandwire).padStart(9)} msgs/s   ${fmt(streamRatio, 2)}× grpc-js`,
     );
     console.log(`@grpc/grpc-js   ${fmt(streamGrpcJs).padStart(9)} msgs/s`);
   } finally {

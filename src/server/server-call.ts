@@ -8,7 +8,7 @@
 // error, the deadline, a client's RST_STREAM, a server shutdown.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { compress, decompress, SUPPORTED_ENCODINGS } from '../transport/compression.js';
+import { compress, decompress } from '../transport/compression.js';
 import { GrpcError } from '../transport/grpc-error.js';
 import { GRPC_CONTENT_TYPE } from '../transport/headers.js';
 import type { Metadata } from '../transport/metadata.js';
@@ -50,7 +50,6 @@ const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ 'grpc-status': '0' });
 const IDENTITY = 'identity';
 /** Response headers now, trailers when Node asks for them ('wantTrailers'). */
 const RESPOND_THEN_TRAILERS = { waitForTrailers: true } as const;
-const ACCEPT_ENCODING = SUPPORTED_ENCODINGS.join(',');
 
 export class ServerCall implements CallControl {
   readonly context: ServerCallContext;
@@ -386,12 +385,14 @@ export class ServerCall implements CallControl {
     });
   }
 
+  /**
+   * As grpc-go sends them: status, content-type, and grpc-encoding when responses are
+   * compressed. The encodings this server accepts are named only where they matter, in the
+   * UNIMPLEMENTED answer to one it does not (call-admission.ts); every header costs node:http2
+   * work on every call.
+   */
   private responseHeaders(): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = {
-      ':status': 200,
-      'content-type': GRPC_CONTENT_TYPE,
-      'grpc-accept-encoding': ACCEPT_ENCODING,
-    };
+    const headers: OutgoingHttpHeaders = { ':status': 200, 'content-type': GRPC_CONTENT_TYPE };
     if (this.context.responseEncoding !== IDENTITY) {
       headers['grpc-encoding'] = this.context.responseEncoding;
     }
