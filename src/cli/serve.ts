@@ -9,6 +9,7 @@ import {
   createMetrics,
   createStderrLogger,
   type MetricsServer,
+  requestIdResponseHeaders,
   standardInterceptors,
   startMetricsServer,
 } from '../services/interceptors/index.js';
@@ -122,6 +123,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const server = new Server({
     maxReceiveMessageLength: config.maxMessageBytes,
     logger,
+    earlyResponseHeaders: requestIdResponseHeaders,
     interceptors: standardInterceptors({
       logger,
       metrics,

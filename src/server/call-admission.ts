@@ -15,6 +15,7 @@ import { GRPC_CONTENT_TYPE, isGrpcContentType } from '../transport/headers.js';
 import { Status } from '../transport/status.js';
 import { statusTrailers } from '../transport/trailers.js';
 import type { RegisteredMethod } from './server-call.js';
+import type { EarlyResponseHeaders } from './server-options.js';
 
 /** What a request that passed every check starts its call with. */
 export interface Admission {
@@ -35,14 +36,21 @@ export function admitCall(
   headers: IncomingHttpHeaders,
   methods: ReadonlyMap<string, RegisteredMethod>,
   compression: string,
+  early: EarlyResponseHeaders | undefined,
 ): Admission | undefined {
   if (headers[':method'] !== 'POST') {
-    respondHttpError(stream, 405, `gRPC requests use POST, not ${headers[':method']}`);
+    respondHttpError(
+      stream,
+      early?.(headers),
+      405,
+      `gRPC requests use POST, not ${headers[':method']}`,
+    );
     return undefined;
   }
   if (!isGrpcContentType(headers['content-type'])) {
     respondHttpError(
       stream,
+      early?.(headers),
       415,
       `content-type "${headers['content-type'] ?? ''}" is not application/grpc: this is a gRPC server`,
     );
@@ -51,7 +59,7 @@ export function admitCall(
   const path = headers[':path'] ?? '';
   const method = methods.get(path);
   if (method === undefined) {
-    respondStatus(stream, unknownMethod(path, methods));
+    respondStatus(stream, early?.(headers), unknownMethod(path, methods));
     return undefined;
   }
 
@@ -61,12 +69,17 @@ export function admitCall(
     try {
       timeoutMs = parseGrpcTimeout(timeout);
     } catch (error) {
-      respondStatus(stream, new GrpcError(Status.INTERNAL, (error as Error).message));
+      respondStatus(
+        stream,
+        early?.(headers),
+        new GrpcError(Status.INTERNAL, (error as Error).message),
+      );
       return undefined;
     }
     if (timeoutMs <= 0) {
       respondStatus(
         stream,
+        early?.(headers),
         new GrpcError(Status.DEADLINE_EXCEEDED, 'the deadline had passed on arrival'),
       );
       return undefined;
@@ -77,6 +90,7 @@ export function admitCall(
   if (!isSupportedEncoding(requestEncoding)) {
     respondStatus(
       stream,
+      early?.(headers),
       new GrpcError(
         Status.UNIMPLEMENTED,
         `grpc-encoding "${requestEncoding}" is not supported; this server accepts ${ACCEPT_ENCODING}`,
@@ -117,13 +131,18 @@ function unknownMethod(path: string, methods: ReadonlyMap<string, RegisteredMeth
   return new GrpcError(Status.UNIMPLEMENTED, `unknown service ${service}`);
 }
 
-/** A Trailers-Only response: HTTP 200 with the status in the only HEADERS frame. */
-export function respondStatus(stream: ServerHttp2Stream, error: GrpcError): void {
+/** A Trailers-Only response: HTTP 200 with the status in the only HEADERS frame, plus `extra`. */
+export function respondStatus(
+  stream: ServerHttp2Stream,
+  extra: OutgoingHttpHeaders | undefined,
+  error: GrpcError,
+): void {
   if (stream.destroyed || stream.headersSent) return;
   const headers: OutgoingHttpHeaders = {
     ':status': 200,
     'content-type': GRPC_CONTENT_TYPE,
     'grpc-accept-encoding': ACCEPT_ENCODING,
+    ...extra,
     ...statusTrailers({
       code: error.code,
       message: error.message,
@@ -140,9 +159,15 @@ export function respondStatus(stream: ServerHttp2Stream, error: GrpcError): void
  * A non-gRPC answer for a request that is not gRPC at all, with a readable body for curl and
  * browsers, and grpc-status too so a gRPC client that got here by mistake still gets a status.
  */
-function respondHttpError(stream: ServerHttp2Stream, httpStatus: number, message: string): void {
+function respondHttpError(
+  stream: ServerHttp2Stream,
+  extra: OutgoingHttpHeaders | undefined,
+  httpStatus: number,
+  message: string,
+): void {
   if (stream.destroyed || stream.headersSent) return;
   stream.respond({
+    ...extra,
     ':status': httpStatus,
     'content-type': 'text/plain; charset=utf-8',
     'grpc-status': String(Status.INTERNAL),

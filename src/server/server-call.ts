@@ -23,6 +23,7 @@ import { type CallControl, ServerCallContext } from './call-context.js';
 import type { AnyHandler } from './handlers.js';
 import type { ServerCall as InterceptedCall, ServerNext } from './interceptor.js';
 import { RequestStream } from './request-stream.js';
+import type { EarlyResponseHeaders } from './server-options.js';
 
 /** A method as the server keeps it: its definition, its handler, and the composed chain. */
 export interface RegisteredMethod {
@@ -41,6 +42,8 @@ export interface CallEnvironment {
   readonly maxReceiveMessageLength: number;
   /** Pino-compatible: the real error behind an INTERNAL status is logged here, never sent. */
   readonly logger: { error(details: object, message: string): void };
+  /** Headers for a call that ends before its handler (and the interceptors) ran. */
+  readonly earlyResponseHeaders: EarlyResponseHeaders | undefined;
   /** Called once when the call ends, whatever ended it (the server's bookkeeping). */
   onCallEnd(call: ServerCall): void;
 }
@@ -56,8 +59,11 @@ export class ServerCall implements CallControl {
   headersSent = false;
   /** True once the status is decided: nothing more is read, written or dispatched. */
   private finished = false;
+  /** True once the handler (through the interceptors) has been called. */
+  private dispatched = false;
 
   private readonly stream: ServerHttp2Stream;
+  private readonly requestHeaders: IncomingHttpHeaders;
   private readonly registered: RegisteredMethod;
   private readonly env: CallEnvironment;
   private readonly requestEncoding: string;
@@ -87,6 +93,7 @@ export class ServerCall implements CallControl {
     const registered = admission.method;
     const timeoutMs = admission.timeoutMs;
     this.stream = stream;
+    this.requestHeaders = headers;
     this.registered = registered;
     this.env = env;
     this.requestEncoding = admission.requestEncoding;
@@ -251,6 +258,7 @@ export class ServerCall implements CallControl {
   // --- running the handler -------------------------------------------------------------------
 
   private dispatch(request: unknown): void {
+    this.dispatched = true;
     const registered = this.registered;
     let result: unknown;
     try {
@@ -420,6 +428,10 @@ export class ServerCall implements CallControl {
         this.headersSent = true;
         const headers = this.responseHeaders();
         delete headers['grpc-encoding'];
+        if (!this.dispatched && this.env.earlyResponseHeaders !== undefined) {
+          // No interceptor saw this call: the server adds what they would have.
+          Object.assign(headers, this.env.earlyResponseHeaders(this.requestHeaders));
+        }
         stream.respond(Object.assign(headers, trailers), { endStream: true });
       } else {
         this.pendingTrailers = trailers;

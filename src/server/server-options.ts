@@ -2,7 +2,7 @@
 // channel argument it mirrors (grpc's include/grpc/impl/channel_arg_names.h) so grpc-go and ghz
 // users can map them; defaults are grpc-go's unless a comment says otherwise.
 
-import type { SecureServerOptions } from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, SecureServerOptions } from 'node:http2';
 import { isSupportedEncoding } from '../transport/compression.js';
 import type { ServerInterceptor } from './interceptor.js';
 import type { ConnectionPolicy } from './keepalive.js';
@@ -49,7 +49,16 @@ export interface ServerOptions {
   tls?: SecureServerOptions;
   /** Where unexpected handler errors are logged. Default: one JSON line on stderr. */
   logger?: ServerLogger;
+  /**
+   * Headers for the answers the server gives before any interceptor runs: an unknown method, a
+   * malformed grpc-timeout, an undecodable request… Interceptors never see those calls, so what
+   * they would have added to every response (a request id, say) comes from here.
+   */
+  earlyResponseHeaders?: EarlyResponseHeaders;
 }
+
+/** Computes headers from the request's, for answers given before interceptors run. */
+export type EarlyResponseHeaders = (requestHeaders: IncomingHttpHeaders) => OutgoingHttpHeaders;
 
 export interface ResolvedServerOptions extends ConnectionPolicy {
   maxReceiveMessageLength: number;
@@ -59,6 +68,7 @@ export interface ResolvedServerOptions extends ConnectionPolicy {
   handshakeTimeoutMs: number;
   tls: SecureServerOptions | undefined;
   logger: ServerLogger;
+  earlyResponseHeaders: EarlyResponseHeaders | undefined;
 }
 
 const MINUTE = 60_000;
@@ -104,6 +114,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     handshakeTimeoutMs: positive(options, 'handshakeTimeoutMs', 120_000),
     tls: options.tls,
     logger: options.logger ?? stderrLogger,
+    earlyResponseHeaders: options.earlyResponseHeaders,
   };
 }
 

@@ -252,6 +252,7 @@ export class Server {
       env: {
         maxReceiveMessageLength: this.options.maxReceiveMessageLength,
         logger: this.options.logger,
+        earlyResponseHeaders: this.options.earlyResponseHeaders,
         onCallEnd(call) {
           if (calls.delete(call)) manager.callEnded();
         },
@@ -279,7 +280,13 @@ export class Server {
 
   private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
     const state = this.sessions.get(stream.session as Http2Session);
-    const admission = admitCall(stream, headers, this.methods, this.options.compression);
+    const admission = admitCall(
+      stream,
+      headers,
+      this.methods,
+      this.options.compression,
+      this.options.earlyResponseHeaders,
+    );
     if (admission === undefined || state === undefined) return;
     const call = new ServerCall(stream, headers, admission, state.env, state.peer);
     state.calls.add(call);

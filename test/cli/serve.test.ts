@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import t from 'tap';
 import { call, collect, grpc, grpcJsClient } from '../helpers/grpc-js-proto.js';
+import { frame, rawRequest } from '../helpers/raw-http2.js';
 import { runHandwire, startServe } from '../helpers/serve-process.js';
 
 const USER_PROTO = fileURLToPath(new URL('../../proto/user.proto', import.meta.url));
@@ -226,3 +227,41 @@ t.test(
     t.ok(Date.now() - started < 5000, 'the grace is honoured, not exceeded by much');
   },
 );
+
+t.test('x-request-id on every call, also those answered before any interceptor runs', async (t) => {
+  const serve = await startServe();
+  t.teardown(() => serve.stop('SIGKILL'));
+  const unknown = await rawRequest(serve.address, {
+    path: '/user.UserService/NoSuchMethod',
+    headers: { 'x-request-id': 'trace-me-42' },
+    body: [frame(Buffer.alloc(0))],
+  });
+  t.equal(unknown.headers['grpc-status'], '12');
+  t.equal(
+    unknown.headers['x-request-id'],
+    'trace-me-42',
+    'echoed on a Trailers-Only UNIMPLEMENTED',
+  );
+  const generated = await rawRequest(serve.address, {
+    path: '/no.Such/Service',
+    body: [frame(Buffer.alloc(0))],
+  });
+  t.match(generated.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'generated when none was sent');
+  const undecodable = await rawRequest(serve.address, {
+    path: '/user.UserService/GetUser',
+    headers: { 'x-request-id': 'bad-body-1' },
+    body: [frame(Buffer.from([0x0a, 0x09]))],
+  });
+  t.equal(undecodable.headers['grpc-status'], '13');
+  t.equal(undecodable.headers['x-request-id'], 'bad-body-1', 'a request rejected before dispatch');
+  const served = await rawRequest(serve.address, {
+    path: '/user.UserService/GetUser',
+    headers: { 'x-request-id': 'normal-1' },
+    body: [frame(Buffer.from([0x0a, 0x01, 0x78]))],
+  });
+  t.equal(
+    served.headers['x-request-id'],
+    'normal-1',
+    'and through the interceptor on ordinary calls',
+  );
+});

@@ -37,7 +37,12 @@ export {
   rateLimitInterceptor,
 } from './rate-limit.js';
 export { type ErrorLogger, recoveryInterceptor } from './recovery.js';
-export { REQUEST_ID_KEY, requestIdInterceptor, requestIdOf } from './request-id.js';
+export {
+  REQUEST_ID_KEY,
+  requestIdInterceptor,
+  requestIdOf,
+  requestIdResponseHeaders,
+} from './request-id.js';
 export { metadataGetter, tracingInterceptor } from './tracing.js';
 
 export interface StandardInterceptorOptions {

@@ -1,6 +1,7 @@
 // x-request-id: taken or generated, echoed in the response headers (CONTRACT §1).
 
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { ServerCallContext } from '../../server/call-context.js';
 import type { ServerInterceptor } from '../../server/interceptor.js';
 
@@ -19,6 +20,25 @@ export function requestIdOf(context: ServerCallContext): string | undefined {
   return requestIds.get(context);
 }
 
+/** The id a request carries, if it is usable, else a fresh UUID v4. */
+function requestIdFrom(received: unknown): string {
+  return typeof received === 'string' &&
+    received.length > 0 &&
+    received.length <= MAX_REQUEST_ID_LENGTH &&
+    /^[\x20-\x7e]+$/.test(received)
+    ? received
+    : randomUUID();
+}
+
+/**
+ * For ServerOptions.earlyResponseHeaders: the request id on answers the server gives before the
+ * interceptors run (an unknown method, a malformed grpc-timeout…), so every call gets one.
+ */
+export function requestIdResponseHeaders(requestHeaders: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const received = requestHeaders[REQUEST_ID_KEY];
+  return { [REQUEST_ID_KEY]: requestIdFrom(Array.isArray(received) ? received[0] : received) };
+}
+
 /**
  * Reads `x-request-id` (any printable ASCII, which metadata already guarantees, up to 128
  * characters) or generates a UUID v4, exposes it through `requestIdOf` and sets it in the
@@ -28,13 +48,7 @@ export function requestIdOf(context: ServerCallContext): string | undefined {
 export function requestIdInterceptor(): ServerInterceptor {
   return (next) => (call) => {
     const context = call.context;
-    const received = context.metadata.get(REQUEST_ID_KEY);
-    const id =
-      typeof received === 'string' &&
-      received.length > 0 &&
-      received.length <= MAX_REQUEST_ID_LENGTH
-        ? received
-        : randomUUID();
+    const id = requestIdFrom(context.metadata.get(REQUEST_ID_KEY));
     requestIds.set(context, id);
     context.responseHeaders.set(REQUEST_ID_KEY, id);
     return next(call);
