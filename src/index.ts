@@ -1,5 +1,20 @@
 // handwire's public API: what an application or a test suite imports to serve gRPC.
 
+// The client: channels, typed clients for the four call shapes, client interceptors.
+export type { CallOptions } from './client/call-options.js';
+export {
+  Channel,
+  type ChannelOptions,
+  type ConnectivityState,
+  createChannel,
+} from './client/channel.js';
+export {
+  type Client,
+  type ClientMethod,
+  type ClientOptions,
+  createClient,
+} from './client/client.js';
+export type { ClientCall, ClientInterceptor, ClientNext } from './client/interceptor.js';
 export type { ServerCallContext } from './server/call-context.js';
 export type {
   BidiStreamingHandler,

@@ -1,0 +1,271 @@
+// Channel: the addresses of a target, load balancing over them, and the channel's connectivity
+// state (grpc doc/connectivity-semantics-and-api.md, load-balancing.md: pick_first, round_robin).
+
+import { GrpcError } from '../transport/grpc-error.js';
+import { Status } from '../transport/status.js';
+import { DEFAULT_BACKOFF } from './connection-backoff.js';
+import { type KeepaliveSettings, startKeepalive } from './keepalive.js';
+import {
+  findCallPolicy,
+  type ResolvedCallPolicy,
+  RetryThrottle,
+  type ServiceConfig,
+} from './retry-policy.js';
+import { type Connection, type ConnectivityState, Subchannel } from './subchannel.js';
+import { type Address, parseTarget } from './target.js';
+
+export type { ConnectivityState } from './subchannel.js';
+
+/** Channel options, named after grpc core's channel arguments. */
+export interface ChannelOptions {
+  /** grpc.min_reconnect_backoff_ms's sibling MIN_CONNECT_TIMEOUT: a connect fails after this. 20 s. */
+  connectTimeoutMs?: number;
+  /** grpc.initial_reconnect_backoff_ms: wait after the first failed connect. 1 s. */
+  initialReconnectBackoffMs?: number;
+  /** grpc.max_reconnect_backoff_ms: the longest wait between connects. 120 s. */
+  maxReconnectBackoffMs?: number;
+  /** Growth of the wait after each failure (connection-backoff.md MULTIPLIER). 1.6. */
+  reconnectBackoffMultiplier?: number;
+  /** Randomisation of the wait (connection-backoff.md JITTER). 0.2. */
+  reconnectBackoffJitter?: number;
+  /** grpc.lb_policy_name: `pick_first` (default) or `round_robin`. */
+  loadBalancingPolicy?: 'pick_first' | 'round_robin';
+  /** grpc.max_receive_message_length: largest response message accepted. 4 MiB. */
+  maxReceiveMessageLength?: number;
+  /** The user-agent sent with every call. */
+  userAgent?: string;
+  /** grpc.keepalive_time_ms: PING each session this often. Default off (Infinity). */
+  keepaliveTimeMs?: number;
+  /** grpc.keepalive_timeout_ms: close a session whose PING ack takes longer. 20 s. */
+  keepaliveTimeoutMs?: number;
+  /** grpc.keepalive_permit_without_calls: PING even with no call open. Default false. */
+  keepalivePermitWithoutCalls?: boolean;
+  /** grpc's service config: retry policies per service or method, and retry throttling (A6). */
+  serviceConfig?: ServiceConfig;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedChannelOptions {
+  readonly connectTimeoutMs: number;
+  readonly loadBalancingPolicy: 'pick_first' | 'round_robin';
+  readonly maxReceiveMessageLength: number;
+  readonly userAgent: string;
+  /** Mutable: too_many_pings doubles `timeMs` (gRFC A8). */
+  readonly keepalive: KeepaliveSettings;
+}
+
+const FOUR_MIB = 4 * 1024 * 1024;
+
+/**
+ * A virtual connection to a target: calls pick one of its addresses' sessions. Created idle;
+ * connects when the first call needs it. `close()` ends every session at once.
+ */
+export class Channel {
+  readonly addresses: readonly Address[];
+  readonly options: ResolvedChannelOptions;
+  /** The `:authority` sent with calls: the first address's host:port. */
+  readonly authority: string;
+  private readonly subchannels: Subchannel[];
+  private readonly listeners = new Set<(state: ConnectivityState) => void>();
+  private currentState: ConnectivityState = 'idle';
+  private nextIndex = 0;
+  private closed = false;
+  /** A6 retry throttling, shared by every call of the channel; undefined when not configured. */
+  readonly retryThrottle: RetryThrottle | undefined;
+  private readonly serviceConfig: ServiceConfig | undefined;
+  private readonly callPolicies = new Map<string, ResolvedCallPolicy | undefined>();
+
+  constructor(target: string | readonly string[], options: ChannelOptions = {}) {
+    this.addresses = parseTarget(target);
+    const first = this.addresses[0]!;
+    this.authority = first.kind === 'unix' ? 'localhost' : first.label;
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_BACKOFF.minConnectTimeoutMs;
+    const maxReceiveMessageLength = options.maxReceiveMessageLength ?? FOUR_MIB;
+    if (!(maxReceiveMessageLength >= 0)) {
+      throw new RangeError(`maxReceiveMessageLength ${maxReceiveMessageLength} must be ≥ 0`);
+    }
+    const policy = options.loadBalancingPolicy ?? 'pick_first';
+    if (policy !== 'pick_first' && policy !== 'round_robin') {
+      throw new TypeError(
+        `loadBalancingPolicy ${JSON.stringify(policy)} must be pick_first or round_robin`,
+      );
+    }
+    this.options = {
+      connectTimeoutMs,
+      loadBalancingPolicy: policy,
+      maxReceiveMessageLength,
+      userAgent: options.userAgent ?? 'handwire-node/0.1.0',
+      keepalive: {
+        timeMs: nonNegative('keepaliveTimeMs', options.keepaliveTimeMs, Number.POSITIVE_INFINITY),
+        timeoutMs: nonNegative('keepaliveTimeoutMs', options.keepaliveTimeoutMs, 20_000),
+        permitWithoutCalls: options.keepalivePermitWithoutCalls ?? false,
+      },
+    };
+    const keepalive = this.options.keepalive;
+    this.serviceConfig = options.serviceConfig;
+    // Checked now, so a bad policy fails createChannel rather than a call.
+    for (const entry of options.serviceConfig?.methodConfig ?? []) {
+      for (const name of entry.name)
+        findCallPolicy(options.serviceConfig, `/${name.service}/${name.method ?? ''}`);
+    }
+    const throttling = options.serviceConfig?.retryThrottling;
+    this.retryThrottle = throttling === undefined ? undefined : new RetryThrottle(throttling);
+    const subchannelOptions = {
+      minConnectTimeoutMs: connectTimeoutMs,
+      initialBackoffMs: options.initialReconnectBackoffMs,
+      maxBackoffMs: options.maxReconnectBackoffMs,
+      multiplier: options.reconnectBackoffMultiplier,
+      jitter: options.reconnectBackoffJitter,
+      onSession: (connection: Connection) => startKeepalive(connection, keepalive),
+    };
+    this.subchannels = this.addresses.map(
+      (address) => new Subchannel(address, subchannelOptions, () => this.updateState()),
+    );
+  }
+
+  /** The channel's connectivity state. */
+  get state(): ConnectivityState {
+    return this.currentState;
+  }
+
+  /** Calls `listener` on every change of state; returns a function that stops it. */
+  onStateChange(listener: (state: ConnectivityState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when the state differs from `from`, or with false if `signal` aborts first. */
+  waitForStateChange(from: ConnectivityState, signal?: AbortSignal): Promise<boolean> {
+    if (this.currentState !== from) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        stop();
+        resolve(false);
+      };
+      const stop = this.onStateChange(() => {
+        stop();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(true);
+      });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Ends every session and call at once; later calls fail with UNAVAILABLE. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const subchannel of this.subchannels) subchannel.close();
+    this.setState('shutdown');
+    this.listeners.clear();
+  }
+
+  /**
+   * The hot path: a ready session with room for one call, reserved, or undefined. pick_first
+   * takes the first address that has one; round_robin starts one further on each call.
+   */
+  pickReady(): Connection | undefined {
+    const count = this.subchannels.length;
+    if (count === 1) return this.subchannels[0]!.takeReady();
+    if (this.options.loadBalancingPolicy === 'pick_first') {
+      for (const subchannel of this.subchannels) {
+        const connection = subchannel.takeReady();
+        if (connection !== undefined) return connection;
+      }
+      return undefined;
+    }
+    // round_robin keeps a session to every address it can reach (load-balancing.md), so an
+    // address back from its backoff is connected again here, in the background.
+    for (const subchannel of this.subchannels) subchannel.requestConnection();
+    const start = this.nextIndex++ % count;
+    for (let i = 0; i < count; i++) {
+      const connection = this.subchannels[(start + i) % count]!.takeReady();
+      if (connection !== undefined) return connection;
+    }
+    return undefined;
+  }
+
+  /**
+   * A session for a call, connecting as needed. An address whose connect fails is skipped (it
+   * stays out for its backoff); when every address is down the call fails fast with the last
+   * error, or with `waitForReady` waits for a state change until `signal` aborts.
+   */
+  async pick(waitForReady: boolean, signal: AbortSignal | undefined): Promise<Connection> {
+    for (;;) {
+      if (this.closed) throw new GrpcError(Status.UNAVAILABLE, 'the channel was closed');
+      const ready = this.pickReady();
+      if (ready !== undefined) return ready;
+      let lastError: GrpcError | undefined;
+      const count = this.subchannels.length;
+      const start =
+        this.options.loadBalancingPolicy === 'round_robin' ? this.nextIndex++ % count : 0;
+      for (let i = 0; i < count; i++) {
+        const subchannel = this.subchannels[(start + i) % count]!;
+        if (subchannel.state === 'transientFailure') {
+          lastError ??= subchannel.lastError;
+          continue;
+        }
+        try {
+          return await subchannel.take();
+        } catch (error) {
+          lastError = GrpcError.from(error);
+          if (signal?.aborted) throw lastError;
+        }
+      }
+      if (this.closed) throw new GrpcError(Status.UNAVAILABLE, 'the channel was closed');
+      if (!waitForReady) {
+        throw (
+          lastError ?? new GrpcError(Status.UNAVAILABLE, 'no address of the channel is reachable')
+        );
+      }
+      const changed = await this.waitForStateChange(this.currentState, signal);
+      // Aborted (cancelled or past the deadline): the caller reports its own reason.
+      if (!changed) throw lastError ?? new GrpcError(Status.UNAVAILABLE, 'no address is reachable');
+    }
+  }
+
+  /** The retry or hedging policy of a method path, looked up once. */
+  callPolicyFor(path: string): ResolvedCallPolicy | undefined {
+    if (this.callPolicies.has(path)) return this.callPolicies.get(path);
+    const policy = findCallPolicy(this.serviceConfig, path);
+    this.callPolicies.set(path, policy);
+    return policy;
+  }
+
+  /** The channel's state from its addresses' (connectivity-semantics-and-api.md). */
+  private updateState(): void {
+    if (this.closed) return;
+    let connecting = false;
+    let idle = false;
+    for (const subchannel of this.subchannels) {
+      if (subchannel.state === 'ready') {
+        this.setState('ready');
+        return;
+      }
+      if (subchannel.state === 'connecting') connecting = true;
+      else if (subchannel.state === 'idle') idle = true;
+    }
+    this.setState(connecting ? 'connecting' : idle ? 'idle' : 'transientFailure');
+  }
+
+  private setState(state: ConnectivityState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    for (const listener of [...this.listeners]) listener(state);
+  }
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0)) throw new RangeError(`${name} is ${value}: it must be a number of ms ≥ 0`);
+  return value;
+}
+
+/** Creates a channel to `target`: `host:port`, `dns:///host:port`, `unix:/path`, or a list. */
+export function createChannel(
+  target: string | readonly string[],
+  options: ChannelOptions = {},
+): Channel {
+  return new Channel(target, options);
+}

@@ -1,0 +1,303 @@
+// Typed clients: one function per RPC of a ServiceDefinition, for the four call shapes of
+// grpc PROTOCOL-HTTP2.md (unary, server streaming, client streaming, bidi), with interceptors.
+
+import { compress } from '../transport/compression.js';
+import { GrpcError } from '../transport/grpc-error.js';
+import type { MethodDefinition, ServiceDefinition } from '../transport/service-definition.js';
+import { Status } from '../transport/status.js';
+import { encodeMessage } from '../wire/codec.js';
+import { encodeFrame, frameBytes } from '../wire/framing.js';
+import type { CallOptions } from './call-options.js';
+import type { Channel } from './channel.js';
+import { HedgingCall } from './hedging-call.js';
+import { Http2Call, type ResponseSink } from './http2-call.js';
+import {
+  type ClientCall,
+  type ClientInterceptor,
+  type ClientNext,
+  composeClientInterceptors,
+} from './interceptor.js';
+import { type PausableCall, ResponseStream } from './response-stream.js';
+import { RetryingCall } from './retrying-call.js';
+
+/** The function a client has for one method, by its call shape. */
+export type ClientMethod<M> =
+  M extends MethodDefinition<infer Req, infer Res, infer Kind>
+    ? Kind extends 'unary'
+      ? (request: Req, options?: CallOptions) => Promise<Res>
+      : Kind extends 'serverStreaming'
+        ? (request: Req, options?: CallOptions) => AsyncIterable<Res>
+        : Kind extends 'clientStreaming'
+          ? (requests: AsyncIterable<Req> | Iterable<Req>, options?: CallOptions) => Promise<Res>
+          : (
+              requests: AsyncIterable<Req> | Iterable<Req>,
+              options?: CallOptions,
+            ) => AsyncIterable<Res>
+    : never;
+
+/** A client of a service: one method per RPC. */
+export type Client<S extends ServiceDefinition> = {
+  readonly [Name in keyof S['methods']]: ClientMethod<S['methods'][Name]>;
+};
+
+export interface ClientOptions {
+  /** Run around every call, first listed outermost. */
+  interceptors?: readonly ClientInterceptor[];
+  /** Options every call starts from; a call's own options override them. */
+  defaultCallOptions?: CallOptions;
+}
+
+/** Builds a client for `service` whose calls go over `channel`. */
+export function createClient<S extends ServiceDefinition>(
+  service: S,
+  channel: Channel,
+  options: ClientOptions = {},
+): Client<S> {
+  const client: Record<string, unknown> = {};
+  const interceptors = options.interceptors ?? [];
+  const defaults = options.defaultCallOptions;
+  for (const [name, method] of Object.entries(service.methods)) {
+    const direct = directCall(channel, method);
+    const chain =
+      interceptors.length === 0
+        ? undefined
+        : composeClientInterceptors(interceptors, (call) =>
+            Promise.resolve(direct(call.request, call.options)),
+          );
+    const withDefaults = (callOptions: CallOptions | undefined): CallOptions =>
+      defaults === undefined ? (callOptions ?? EMPTY_OPTIONS) : { ...defaults, ...callOptions };
+    const streamsResponses = method.kind === 'serverStreaming' || method.kind === 'bidiStreaming';
+    client[name] =
+      chain === undefined
+        ? (request: unknown, callOptions?: CallOptions) =>
+            direct(request, withDefaults(callOptions))
+        : streamsResponses
+          ? (request: unknown, callOptions?: CallOptions) =>
+              lazyStream(chain, { method, request, options: withDefaults(callOptions) })
+          : (request: unknown, callOptions?: CallOptions) =>
+              chain({ method, request, options: withDefaults(callOptions) });
+  }
+  return client as Client<S>;
+}
+
+const EMPTY_OPTIONS: CallOptions = Object.freeze({});
+
+/** The call without interceptors, by shape. */
+function directCall(
+  channel: Channel,
+  method: MethodDefinition,
+): (request: unknown, options: CallOptions) => unknown {
+  switch (method.kind) {
+    case 'unary':
+      return (request, options) => unaryCall(channel, method, request, options);
+    case 'serverStreaming':
+      return (request, options) => serverStreamingCall(channel, method, request, options);
+    case 'clientStreaming':
+      return (requests, options) =>
+        clientStreamingCall(channel, method, requests as Iterable<unknown>, options);
+    case 'bidiStreaming':
+      return (requests, options) =>
+        bidiStreamingCall(channel, method, requests as Iterable<unknown>, options);
+    default:
+      throw new TypeError(`method ${method.path} has unknown kind ${JSON.stringify(method.kind)}`);
+  }
+}
+
+/** Encodes one request with its 5-byte prefix, compressed when the call asks for it. */
+async function encodeCompressed<Req>(
+  method: MethodDefinition<Req>,
+  request: Req,
+  encoding: string,
+): Promise<Buffer> {
+  return frameBytes(await compress(encoding, encodeMessage(method.requestCodec, request)), true);
+}
+
+function isCompressed(options: CallOptions): boolean {
+  return options.compression !== undefined && options.compression !== 'identity';
+}
+
+/** Collects the single response of a unary or client-streaming call. */
+class SingleResponse<Res> {
+  private response: Res | undefined;
+  private count = 0;
+  constructor(
+    private readonly resolve: (response: Res) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+  onMessage(message: Res): void {
+    this.response = message;
+    this.count++;
+  }
+  onEnd(error: GrpcError | undefined): void {
+    if (error !== undefined) this.reject(error);
+    else if (this.count === 1) this.resolve(this.response!);
+    else {
+      this.reject(
+        new GrpcError(
+          this.count === 0 ? Status.UNIMPLEMENTED : Status.INTERNAL,
+          this.count === 0
+            ? 'the server ended the call with OK but sent no response message'
+            : `the server sent ${this.count} response messages where one was expected`,
+        ),
+      );
+    }
+  }
+}
+
+function unaryCall<Req, Res>(
+  channel: Channel,
+  method: MethodDefinition<Req, Res>,
+  request: Req,
+  options: CallOptions,
+): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    const sink = new SingleResponse(resolve, reject);
+    if (!isCompressed(options)) {
+      // Encoded before the call starts, so a message the codec rejects fails without a stream.
+      const frame = encodeFrame(method.requestCodec, request);
+      startSingleRequest(channel, method, frame, options, sink);
+      return;
+    }
+    encodeCompressed(method, request, options.compression!).then(
+      (frame) => startSingleRequest(channel, method, frame, options, sink),
+      reject,
+    );
+  });
+}
+
+/** Starts a call whose request is one message, with retries or hedging (gRFC A6). */
+function startSingleRequest<Req, Res>(
+  channel: Channel,
+  method: MethodDefinition<Req, Res>,
+  frame: Buffer,
+  options: CallOptions,
+  sink: ResponseSink<Res>,
+): PausableCall {
+  const policy = channel.callPolicyFor(method.path);
+  const call =
+    policy?.kind === 'hedge'
+      ? new HedgingCall(channel, method, frame, options, policy.policy, sink)
+      : new RetryingCall(channel, method, frame, options, policy?.policy, sink);
+  call.start();
+  return call;
+}
+
+function serverStreamingCall<Req, Res>(
+  channel: Channel,
+  method: MethodDefinition<Req, Res>,
+  request: Req,
+  options: CallOptions,
+): AsyncIterable<Res> {
+  const responses = new ResponseStream<Res>();
+  if (!isCompressed(options)) {
+    const frame = encodeFrame(method.requestCodec, request);
+    responses.call = startSingleRequest(channel, method, frame, options, responses);
+  } else {
+    encodeCompressed(method, request, options.compression!).then(
+      (frame) => {
+        responses.call = startSingleRequest(channel, method, frame, options, responses);
+      },
+      (error: unknown) => responses.onEnd(GrpcError.from(error)),
+    );
+  }
+  return responses;
+}
+
+function clientStreamingCall<Req, Res>(
+  channel: Channel,
+  method: MethodDefinition<Req, Res>,
+  requests: AsyncIterable<Req> | Iterable<Req>,
+  options: CallOptions,
+): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    const call = new Http2Call(channel, method, options, new SingleResponse(resolve, reject));
+    call.start();
+    void sendRequests(call, method, requests, options);
+  });
+}
+
+function bidiStreamingCall<Req, Res>(
+  channel: Channel,
+  method: MethodDefinition<Req, Res>,
+  requests: AsyncIterable<Req> | Iterable<Req>,
+  options: CallOptions,
+): AsyncIterable<Res> {
+  const responses = new ResponseStream<Res>();
+  const call = new Http2Call(channel, method, options, responses);
+  responses.call = call;
+  call.start();
+  void sendRequests(call, method, requests, options);
+  return responses;
+}
+
+/**
+ * Writes a request stream, awaiting the HTTP/2 stream's drain whenever its buffer is full
+ * (backpressure), then half-closes. Stops reading the requests once the call is over.
+ */
+async function sendRequests<Req, Res>(
+  call: Http2Call<Req, Res>,
+  method: MethodDefinition<Req, Res>,
+  requests: AsyncIterable<Req> | Iterable<Req>,
+  options: CallOptions,
+): Promise<void> {
+  const iterator =
+    Symbol.asyncIterator in requests
+      ? requests[Symbol.asyncIterator]()
+      : (requests as Iterable<Req>)[Symbol.iterator]();
+  const encoding = isCompressed(options) ? options.compression! : undefined;
+  try {
+    for (;;) {
+      if (call.isDone) break;
+      const result = await iterator.next();
+      if (result.done) {
+        call.end();
+        return;
+      }
+      if (call.isDone) break;
+      const frame =
+        encoding === undefined
+          ? encodeFrame(method.requestCodec, result.value)
+          : await encodeCompressed(method, result.value, encoding);
+      if (!call.write(frame)) await call.writable();
+    }
+    await iterator.return?.();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    call.cancel(
+      new GrpcError(
+        Status.CANCELLED,
+        `the request stream failed, so the call was cancelled: ${reason}`,
+        {
+          cause: error,
+        },
+      ),
+    );
+  }
+}
+
+/** An AsyncIterable over the responses an interceptor chain resolves with, started on first use. */
+function lazyStream(chain: ClientNext, call: ClientCall): AsyncIterable<unknown> {
+  let started: Promise<AsyncIterator<unknown>> | undefined;
+  const iterator = (): Promise<AsyncIterator<unknown>> => {
+    started ??= chain(call).then((responses) => {
+      const iterable = responses as AsyncIterable<unknown> | undefined;
+      if (iterable === undefined || typeof iterable[Symbol.asyncIterator] !== 'function') {
+        throw new TypeError(
+          `an interceptor of ${call.method.path} resolved with ${typeof responses}, not an AsyncIterable of responses`,
+        );
+      }
+      return iterable[Symbol.asyncIterator]();
+    });
+    return started;
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => iterator().then((it) => it.next()),
+      return: async () => {
+        if (started === undefined) return { value: undefined, done: true };
+        const it = await started;
+        return it.return?.() ?? { value: undefined, done: true };
+      },
+    }),
+  };
+}

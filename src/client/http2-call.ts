@@ -1,0 +1,479 @@
+// One client call on one HTTP/2 stream: request headers, Length-Prefixed-Messages, then the
+// response headers, messages and trailers, down to one status (grpc PROTOCOL-HTTP2.md "Requests",
+// "Responses"; http-grpc-status-mapping.md; statuscodes.md for the codes the client reports).
+
+import { STATUS_CODES } from 'node:http';
+import http2, {
+  type ClientHttp2Stream,
+  type IncomingHttpHeaders,
+  type IncomingHttpStatusHeader,
+  type OutgoingHttpHeaders,
+} from 'node:http2';
+import {
+  ACCEPT_ENCODING_HEADER,
+  decompress,
+  UnsupportedEncodingError,
+} from '../transport/compression.js';
+import { GrpcError } from '../transport/grpc-error.js';
+import { formatGrpcTimeout } from '../transport/grpc-timeout.js';
+import {
+  GRPC_ACCEPT_ENCODING,
+  GRPC_CONTENT_TYPE,
+  GRPC_ENCODING,
+  GRPC_STATUS,
+  GRPC_TIMEOUT,
+  isGrpcContentType,
+} from '../transport/headers.js';
+import { grpcStatusForHttpStatus } from '../transport/http-status.js';
+import { Metadata } from '../transport/metadata.js';
+import type { MethodDefinition } from '../transport/service-definition.js';
+import { Status } from '../transport/status.js';
+import { type ReceivedStatus, readStatus } from '../transport/trailers.js';
+import { decodeMessage } from '../wire/codec.js';
+import { FrameDecoder } from '../wire/framing.js';
+import { WireError } from '../wire/wire-error.js';
+import { type CallOptions, deadlineOf } from './call-options.js';
+import type { Channel } from './channel.js';
+import type { Connection } from './subchannel.js';
+
+const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_NO_ERROR } =
+  http2.constants;
+
+/** A status OK without trailing metadata, shared: only its code is read. */
+const OK_STATUS: ReceivedStatus = Object.freeze({
+  code: Status.OK,
+  message: '',
+  details: [],
+  metadata: new Metadata(),
+}) as ReceivedStatus;
+
+/** Where a call delivers what it receives. */
+export interface ResponseSink<Res> {
+  onMessage(message: Res): void;
+  /** The end of the call: undefined for OK, else the error. Called exactly once. */
+  onEnd(error: GrpcError | undefined): void;
+}
+
+/**
+ * One call's HTTP/2 stream, driven by callbacks rather than promises so that a unary call costs
+ * one stream, a few listeners and one Promise in the caller.
+ */
+export class Http2Call<Req, Res> {
+  private stream: ClientHttp2Stream | undefined;
+  private connection: Connection | undefined;
+  private done = false;
+  private status: ReceivedStatus | undefined;
+  private decoder: FrameDecoder;
+  private responseEncoding = 'identity';
+  /** Decompressions still running, chained so messages stay in order. */
+  private pendingDecode: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private pickAbort: AbortController | undefined;
+  /** Frames written before the stream exists (the session was still connecting). */
+  private queued: Buffer[] = [];
+  private endQueued = false;
+  private pauseWanted = false;
+  private streamError: unknown;
+  private drainWaiters: (() => void)[] = [];
+  private readonly deadline: number | undefined;
+  /** True once response headers (not Trailers-Only) arrived: no retry after that (gRFC A6). */
+  receivedHeaders = false;
+  /** True when the call failed before the server's application saw it (A6 transparent retry). */
+  neverProcessed = false;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly method: MethodDefinition<Req, Res>,
+    private readonly options: CallOptions,
+    private readonly sink: ResponseSink<Res>,
+  ) {
+    this.decoder = new FrameDecoder(channel.options.maxReceiveMessageLength);
+    this.deadline = deadlineOf(options);
+  }
+
+  /** True once the call has its status. */
+  get isDone(): boolean {
+    return this.done;
+  }
+
+  /** Starts the call: deadline, cancellation, then a session from the channel. */
+  start(): void {
+    const { signal } = this.options;
+    if (signal?.aborted) {
+      this.finish(GrpcError.from(signal.reason));
+      return;
+    }
+    if (this.deadline !== undefined) {
+      const remaining = this.deadline - Date.now();
+      if (remaining <= 0) {
+        this.finish(deadlineExceeded(this.options));
+        return;
+      }
+      this.timer = setTimeout(() => this.finish(deadlineExceeded(this.options)), remaining);
+    }
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    const ready = this.channel.pickReady();
+    if (ready !== undefined) {
+      this.open(ready);
+      return;
+    }
+    this.pickAbort = new AbortController();
+    this.channel.pick(this.options.waitForReady === true, this.pickAbort.signal).then(
+      (connection) => {
+        if (this.done) connection.release();
+        else this.open(connection);
+      },
+      (error: unknown) => this.finish(GrpcError.from(error)),
+    );
+  }
+
+  /** Sends one framed message; false when the caller should wait for `writable()`. */
+  write(frame: Buffer): boolean {
+    if (this.done) return false;
+    if (this.stream === undefined) {
+      this.queued.push(frame);
+      return false;
+    }
+    return this.stream.write(frame);
+  }
+
+  /** Resolves when more may be written (the stream drained) or the call is over. */
+  writable(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    if (this.stream !== undefined && !this.stream.writableNeedDrain) return Promise.resolve();
+    // Listened for only by request streams that filled the buffer: a unary call never needs it.
+    if (this.stream !== undefined && this.drainWaiters.length === 0) {
+      this.stream.once('drain', this.onDrain);
+    }
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Half-closes the request side: no more messages (END_STREAM). */
+  end(frame?: Buffer): void {
+    if (this.done) return;
+    if (this.stream === undefined) {
+      if (frame !== undefined) this.queued.push(frame);
+      this.endQueued = true;
+    } else if (frame !== undefined) this.stream.end(frame);
+    else this.stream.end();
+  }
+
+  /** Ends the call with `error` and resets the stream (RST_STREAM CANCEL). */
+  cancel(error: GrpcError): void {
+    this.finish(error);
+  }
+
+  /** Stops reading DATA: HTTP/2 flow control then stops the server (backpressure). */
+  pause(): void {
+    this.pauseWanted = true;
+    this.stream?.pause();
+  }
+
+  resume(): void {
+    this.pauseWanted = false;
+    this.stream?.resume();
+  }
+
+  private readonly onAbort = (): void => {
+    this.finish(GrpcError.from(this.options.signal?.reason));
+  };
+
+  private open(connection: Connection): void {
+    this.connection = connection;
+    const headers: OutgoingHttpHeaders = {
+      ':method': 'POST',
+      ':scheme': 'http',
+      ':path': this.method.path,
+      ':authority': this.channel.authority,
+      'content-type': GRPC_CONTENT_TYPE,
+      te: 'trailers',
+      'user-agent': this.channel.options.userAgent,
+      [GRPC_ACCEPT_ENCODING]: ACCEPT_ENCODING_HEADER,
+    };
+    const encoding = this.options.compression;
+    if (encoding !== undefined && encoding !== 'identity') headers[GRPC_ENCODING] = encoding;
+    if (this.deadline !== undefined) {
+      headers[GRPC_TIMEOUT] = formatGrpcTimeout(this.deadline - Date.now());
+    }
+    let stream: ClientHttp2Stream;
+    try {
+      this.options.metadata?.toHttp2Headers(headers);
+      stream = connection.session.request(headers, { endStream: false });
+    } catch (error) {
+      connection.release();
+      this.connection = undefined;
+      this.finish(
+        new GrpcError(Status.UNAVAILABLE, `the call could not start: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
+    this.stream = stream;
+    stream.on('response', this.onResponse);
+    stream.on('trailers', this.onTrailers);
+    stream.on('data', this.onData);
+    stream.on('error', this.onStreamError);
+    stream.on('close', this.onClose);
+    if (this.pauseWanted) stream.pause();
+    const queued = this.queued;
+    this.queued = [];
+    if (this.endQueued) {
+      if (queued.length === 1) stream.end(queued[0]);
+      else {
+        for (const frame of queued) stream.write(frame);
+        stream.end();
+      }
+    } else {
+      for (const frame of queued) stream.write(frame);
+      this.onDrain();
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    const waiters = this.drainWaiters;
+    if (waiters.length === 0) return;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  private readonly onResponse = (headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void => {
+    const httpStatus = headers[':status'] ?? 0;
+    if (httpStatus !== 200) {
+      const code = grpcStatusForHttpStatus(httpStatus);
+      const reason = STATUS_CODES[httpStatus] ?? 'unknown status';
+      this.finish(
+        new GrpcError(
+          code,
+          `the server answered HTTP ${httpStatus} ${reason} instead of a gRPC response (is the address a gRPC server, or did a proxy refuse the call?)`,
+        ),
+      );
+      return;
+    }
+    if (!isGrpcContentType(headers['content-type'])) {
+      this.finish(
+        new GrpcError(
+          Status.UNKNOWN,
+          `the response content-type is ${JSON.stringify(headers['content-type'])}, not application/grpc: the server is not a gRPC server`,
+        ),
+      );
+      return;
+    }
+    if (headers[GRPC_STATUS] !== undefined) {
+      // Trailers-Only: the status came with the headers; 'close' reports it.
+      this.status = this.readStatusSafely(headers);
+      return;
+    }
+    // Headers without a status: the server's application has the call (A6 "committed").
+    this.receivedHeaders = true;
+    const encoding = headers[GRPC_ENCODING];
+    if (typeof encoding === 'string') this.responseEncoding = encoding;
+    if (this.options.onHeader !== undefined) {
+      let metadata: Metadata;
+      try {
+        metadata = Metadata.fromHttp2Headers(headers);
+      } catch (error) {
+        this.finish(GrpcError.from(error));
+        return;
+      }
+      this.options.onHeader(metadata);
+    }
+  };
+
+  private readonly onTrailers = (trailers: IncomingHttpHeaders): void => {
+    // The common case, OK and nobody asking for the trailers: skip building their Metadata.
+    if (trailers[GRPC_STATUS] === '0' && this.options.onTrailer === undefined) {
+      this.status = OK_STATUS;
+      return;
+    }
+    this.status = this.readStatusSafely(trailers);
+  };
+
+  private readStatusSafely(headers: IncomingHttpHeaders): ReceivedStatus {
+    try {
+      return readStatus(headers);
+    } catch (error) {
+      const grpcError = GrpcError.from(error);
+      return {
+        code: grpcError.code,
+        message: grpcError.message,
+        details: [],
+        metadata: new Metadata(),
+      };
+    }
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.done) return;
+    try {
+      this.decoder.push(chunk, this.onFrame);
+    } catch (error) {
+      this.finish(
+        error instanceof WireError
+          ? GrpcError.fromWireError(error, 'response')
+          : GrpcError.from(error),
+      );
+    }
+  };
+
+  private readonly onFrame = (body: Buffer, compressed: boolean): void => {
+    if (this.done) return;
+    if (!compressed && this.pendingDecode === undefined) {
+      // The hot path: decode straight from the DATA chunk.
+      const message = decodeMessage(this.method.responseCodec, body);
+      this.sink.onMessage(message);
+      return;
+    }
+    // A copy: the chunk's memory may be reused before the chained decompression runs.
+    const bytes = compressed ? body : Buffer.from(body);
+    const previous = this.pendingDecode ?? Promise.resolve();
+    const current = previous.then(async () => {
+      if (this.done) return;
+      try {
+        const plain = compressed
+          ? await decompress(this.responseEncoding, bytes, this.decoder.maxMessageBytes)
+          : bytes;
+        if (this.done) return;
+        this.sink.onMessage(decodeMessage(this.method.responseCodec, plain));
+      } catch (error) {
+        this.finish(decodeFailure(error));
+      }
+    });
+    this.pendingDecode = current;
+    void current.then(() => {
+      if (this.pendingDecode === current) this.pendingDecode = undefined;
+    });
+  };
+
+  private readonly onStreamError = (error: unknown): void => {
+    this.streamError = error;
+  };
+
+  private readonly onClose = (): void => {
+    this.connection?.release();
+    this.onDrain();
+    if (this.done) return;
+    if (this.pendingDecode !== undefined) {
+      void this.pendingDecode.then(() => this.finishFromStream());
+    } else {
+      this.finishFromStream();
+    }
+  };
+
+  /** The stream closed: its status, or why there is none. */
+  private finishFromStream(): void {
+    if (this.done) return;
+    const status = this.status;
+    if (status !== undefined) {
+      this.options.onTrailer?.(status.metadata);
+      if (status.code === Status.OK) {
+        if (this.decoder.partial) {
+          this.finish(
+            new GrpcError(Status.INTERNAL, 'the response ended in the middle of a message'),
+          );
+          return;
+        }
+        this.finish(undefined);
+        return;
+      }
+      this.finish(
+        new GrpcError(status.code, status.message, {
+          details: status.details,
+          metadata: status.metadata,
+        }),
+      );
+      return;
+    }
+    this.finish(this.missingStatus());
+  }
+
+  /** The error for a stream that closed without a grpc-status (PROTOCOL-HTTP2.md, "Errors"). */
+  private missingStatus(): GrpcError {
+    const stream = this.stream!;
+    const connection = this.connection!;
+    const label = connection.address.label;
+    const rstCode = stream.rstCode ?? NGHTTP2_NO_ERROR;
+    const errno = (this.streamError as { code?: unknown } | undefined)?.code;
+    const cause = this.streamError;
+    if (
+      rstCode === NGHTTP2_REFUSED_STREAM ||
+      (errno === 'ERR_HTTP2_GOAWAY_SESSION' && !this.receivedHeaders)
+    ) {
+      this.neverProcessed = true;
+    }
+    if (rstCode === NGHTTP2_REFUSED_STREAM) {
+      return new GrpcError(
+        Status.UNAVAILABLE,
+        `the server at ${label} refused the stream (RST_STREAM REFUSED_STREAM) before processing the call`,
+        { cause },
+      );
+    }
+    const session = connection.session;
+    if (session.destroyed || session.closed || (session.socket?.destroyed ?? true)) {
+      const why = typeof errno === 'string' && errno.startsWith('E') ? ` (${errno})` : '';
+      return new GrpcError(
+        Status.UNAVAILABLE,
+        `the connection to ${label} was lost before the call ended${why}`,
+        { cause },
+      );
+    }
+    if (rstCode === NGHTTP2_CANCEL) {
+      return new GrpcError(
+        Status.CANCELLED,
+        `the server at ${label} cancelled the call (RST_STREAM CANCEL)`,
+        {
+          cause,
+        },
+      );
+    }
+    if (rstCode === NGHTTP2_ENHANCE_YOUR_CALM) {
+      return new GrpcError(
+        Status.RESOURCE_EXHAUSTED,
+        `the server at ${label} reset the call with ENHANCE_YOUR_CALM (too many requests)`,
+        { cause },
+      );
+    }
+    if (rstCode !== NGHTTP2_NO_ERROR) {
+      return new GrpcError(
+        Status.INTERNAL,
+        `the server at ${label} reset the call with HTTP/2 error code ${rstCode} and sent no grpc-status`,
+        { cause },
+      );
+    }
+    return new GrpcError(
+      Status.INTERNAL,
+      `the server at ${label} ended the response without a grpc-status trailer`,
+      { cause },
+    );
+  }
+
+  /** Ends the call once: timers and listeners off, the stream reset if still open. */
+  private finish(error: GrpcError | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.pickAbort?.abort();
+    const stream = this.stream;
+    if (error !== undefined && stream !== undefined && !stream.closed) {
+      stream.close(NGHTTP2_CANCEL);
+    }
+    this.queued = [];
+    this.onDrain();
+    this.sink.onEnd(error);
+  }
+}
+
+function deadlineExceeded(options: CallOptions): GrpcError {
+  const budget = options.timeoutMs !== undefined ? ` of ${options.timeoutMs} ms` : '';
+  return new GrpcError(Status.DEADLINE_EXCEEDED, `the call's deadline${budget} was exceeded`);
+}
+
+/** A response that could not be decompressed or decoded (statuscodes.md: client side INTERNAL). */
+function decodeFailure(error: unknown): GrpcError {
+  if (error instanceof WireError) return GrpcError.fromWireError(error, 'response');
+  if (error instanceof UnsupportedEncodingError) {
+    return new GrpcError(Status.INTERNAL, error.message, { cause: error });
+  }
+  return GrpcError.from(error);
+}

@@ -1,0 +1,259 @@
+// One address of a channel: its HTTP/2 sessions, connecting with a timeout, backoff after a
+// failure, and draining on GOAWAY (grpc doc/connectivity-semantics-and-api.md,
+// connection-backoff.md; PROTOCOL-HTTP2.md "Connection Management").
+
+import http2, { type ClientHttp2Session } from 'node:http2';
+import net from 'node:net';
+import { GrpcError } from '../transport/grpc-error.js';
+import { Status } from '../transport/status.js';
+import { ConnectionBackoff, type ConnectionBackoffOptions } from './connection-backoff.js';
+import type { Address } from './target.js';
+
+/** The connectivity states of connectivity-semantics-and-api.md. */
+export type ConnectivityState = 'idle' | 'connecting' | 'ready' | 'transientFailure' | 'shutdown';
+
+/** An HTTP/2 session and how many calls it carries now. */
+export class Connection {
+  /** Calls open on this session, reserved before the stream is opened. */
+  activeStreams = 0;
+  /** True once the peer sent GOAWAY or the session closed: no new call may start here. */
+  draining = false;
+
+  /**
+   * The peer's SETTINGS_MAX_CONCURRENT_STREAMS, kept from its SETTINGS frames: node's
+   * `session.remoteSettings` getter asks the native session and builds an object on every read,
+   * too costly for each call.
+   */
+  private maxConcurrentStreams: number;
+
+  constructor(
+    readonly session: ClientHttp2Session,
+    readonly address: Address,
+  ) {
+    this.maxConcurrentStreams = limitOf(session.remoteSettings);
+    session.on('remoteSettings', (settings: http2.Settings) => {
+      this.maxConcurrentStreams = limitOf(settings);
+    });
+  }
+
+  /** True while one more call may start on this session without waiting for a stream slot. */
+  get hasRoom(): boolean {
+    if (this.draining || this.session.closed || this.session.destroyed) return false;
+    return this.activeStreams < this.maxConcurrentStreams;
+  }
+
+  /** Ends a call's hold on a stream slot. */
+  release(): void {
+    this.activeStreams--;
+  }
+}
+
+function limitOf(settings: http2.Settings): number {
+  return settings.maxConcurrentStreams ?? Number.POSITIVE_INFINITY;
+}
+
+/** Why a connection attempt failed, in words: the address and the errno, and what that means. */
+export function describeConnectError(address: Address, error: unknown): GrpcError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const errno = typeof code === 'string' ? code : undefined;
+  const base =
+    errno === undefined
+      ? `connect to ${address.label} failed`
+      : `connect ${errno} ${address.label}`;
+  const hint = errno === undefined ? undefined : ERRNO_HINTS[errno];
+  const reason = error instanceof Error && errno === undefined ? `: ${error.message}` : '';
+  return new GrpcError(Status.UNAVAILABLE, `${base}${reason}${hint ? ` (${hint})` : ''}`, {
+    cause: error,
+  });
+}
+
+const ERRNO_HINTS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'no server is listening there',
+  ENOENT: 'no socket file exists at that path',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  ECONNRESET: 'the peer reset the connection',
+  ETIMEDOUT: 'the peer did not answer',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  EADDRNOTAVAIL: 'the address is not available on this machine',
+};
+
+export interface SubchannelOptions extends ConnectionBackoffOptions {
+  /** Extra settings sent to the peer. */
+  readonly http2Settings?: http2.Settings;
+  /** Called on every session created, for keepalive. */
+  readonly onSession?: (connection: Connection) => void;
+}
+
+/**
+ * The sessions to one address. Connects lazily, when a call needs a session; opens another when
+ * every session has reached the peer's SETTINGS_MAX_CONCURRENT_STREAMS; after a failed connect
+ * stays in TRANSIENT_FAILURE for the backoff, then goes back to IDLE so the next call tries again.
+ */
+export class Subchannel {
+  state: ConnectivityState = 'idle';
+  /** The error of the last failed connect, reported by calls that fail fast meanwhile. */
+  lastError: GrpcError | undefined;
+  private readonly connections: Connection[] = [];
+  private connecting: Promise<Connection> | undefined;
+  private readonly backoff: ConnectionBackoff;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Every session ever opened and not yet closed, so close() can end them all. */
+  private readonly openSessions = new Set<ClientHttp2Session>();
+
+  constructor(
+    readonly address: Address,
+    private readonly options: SubchannelOptions,
+    private readonly onStateChange: () => void,
+  ) {
+    this.backoff = new ConnectionBackoff({
+      ...options,
+      minConnectTimeoutMs: options.minConnectTimeoutMs,
+    });
+  }
+
+  /** A session with room for one more call, reserved for it; undefined if none is ready now. */
+  takeReady(): Connection | undefined {
+    for (const connection of this.connections) {
+      if (connection.hasRoom) {
+        connection.activeStreams++;
+        return connection;
+      }
+    }
+    return undefined;
+  }
+
+  /** A session with room for one more call, reserved for it, connecting one if need be. */
+  async take(): Promise<Connection> {
+    for (;;) {
+      const ready = this.takeReady();
+      if (ready !== undefined) return ready;
+      if (this.state === 'shutdown') {
+        throw new GrpcError(Status.UNAVAILABLE, 'the channel was closed');
+      }
+      if (this.state === 'transientFailure' && this.connections.length === 0) {
+        throw this.lastError ?? new GrpcError(Status.UNAVAILABLE, `${this.address.label} is down`);
+      }
+      this.connecting ??= this.connect();
+      await this.connecting;
+    }
+  }
+
+  /** Begins connecting if idle; used by waitForReady calls and round_robin. */
+  requestConnection(): void {
+    if (this.state === 'idle' && this.connecting === undefined) {
+      this.connecting = this.connect();
+      this.connecting.catch(() => {});
+    }
+  }
+
+  /** Ends every session at once and stops reconnecting. */
+  close(): void {
+    this.setState('shutdown');
+    clearTimeout(this.retryTimer);
+    for (const session of this.openSessions) session.destroy();
+    this.openSessions.clear();
+    this.connections.length = 0;
+  }
+
+  private setState(state: ConnectivityState): void {
+    if (this.state === state || this.state === 'shutdown') return;
+    this.state = state;
+    this.onStateChange();
+  }
+
+  /** One connect attempt, bounded by the backoff's connect timeout. */
+  private connect(): Promise<Connection> {
+    this.setState('connecting');
+    const timeoutMs = this.backoff.beginAttempt();
+    const address = this.address;
+    const session =
+      address.kind === 'unix'
+        ? http2.connect('http://localhost', {
+            createConnection: () => net.connect(address.path),
+            settings: { enablePush: false, ...this.options.http2Settings },
+          })
+        : http2.connect(`http://${address.label}`, {
+            settings: { enablePush: false, ...this.options.http2Settings },
+          });
+    this.openSessions.add(session);
+    // A session error also arrives as a call's stream error or a close: never crash on it.
+    session.on('error', () => {});
+    session.once('close', () => this.openSessions.delete(session));
+    return new Promise<Connection>((resolve, reject) => {
+      let tcpConnected = false;
+      const onConnect = () => {
+        tcpConnected = true;
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        session.off('connect', onConnect);
+        session.off('remoteSettings', onSettings);
+        session.off('error', onError);
+        session.off('close', onClose);
+      };
+      const fail = (error: GrpcError) => {
+        cleanup();
+        session.destroy();
+        this.connecting = undefined;
+        this.lastError = error;
+        if (this.state === 'shutdown') return reject(error);
+        const waitMs = this.backoff.failed();
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          if (this.connections.length === 0) this.setState('idle');
+        }, waitMs);
+        this.retryTimer.unref();
+        if (this.connections.length === 0) this.setState('transientFailure');
+        reject(error);
+      };
+      // A peer that accepts TCP but never speaks HTTP/2 must not hang the call (DESIGN lesson 1).
+      const timer = setTimeout(() => {
+        const what = tcpConnected
+          ? `connected over TCP but the peer sent no HTTP/2 SETTINGS within ${timeoutMs} ms (is it a gRPC server?)`
+          : `no connection within ${timeoutMs} ms`;
+        fail(new GrpcError(Status.UNAVAILABLE, `connect to ${address.label} timed out: ${what}`));
+      }, timeoutMs);
+      const onSettings = () => {
+        cleanup();
+        this.connecting = undefined;
+        this.backoff.reset();
+        const connection = new Connection(session, address);
+        this.adopt(connection);
+        resolve(connection);
+      };
+      const onError = (error: unknown) => fail(describeConnectError(address, error));
+      const onClose = () =>
+        fail(
+          new GrpcError(
+            Status.UNAVAILABLE,
+            `connect to ${address.label} failed: the peer closed the connection before HTTP/2 SETTINGS`,
+          ),
+        );
+      session.once('connect', onConnect);
+      session.once('remoteSettings', onSettings);
+      session.once('error', onError);
+      session.once('close', onClose);
+    });
+  }
+
+  /** Makes a connected session available to calls, until GOAWAY or close takes it out. */
+  private adopt(connection: Connection): void {
+    const { session } = connection;
+    this.connections.push(connection);
+    this.setState('ready');
+    const retire = () => {
+      if (connection.draining) return;
+      connection.draining = true;
+      const index = this.connections.indexOf(connection);
+      if (index !== -1) this.connections.splice(index, 1);
+      // GOAWAY: calls in flight finish on this session; the next call connects a new one.
+      if (this.connections.length === 0 && this.state === 'ready') this.setState('idle');
+    };
+    session.once('goaway', retire);
+    session.once('close', retire);
+    this.options.onSession?.(connection);
+  }
+}

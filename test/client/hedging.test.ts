@@ -1,0 +1,136 @@
+// Hedging (gRFC A6 "Hedging Policy"): copies sent hedgingDelay apart, the first answer wins and
+// the rest are cancelled; a non-fatal failure sends the next copy at once; a fatal one ends the call.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import t, { type Test } from 'tap';
+import type { ChannelOptions } from '../../src/client/channel.js';
+import { type HedgingPolicy, resolveHedgingPolicy } from '../../src/client/retry-policy.js';
+import { Server } from '../../src/server/server.js';
+import { GrpcError } from '../../src/transport/grpc-error.js';
+import { Status, type StatusCode } from '../../src/transport/status.js';
+import { EchoService } from '../fixtures/echo-codecs.js';
+import { echoImplementation } from '../fixtures/echo-service.js';
+import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
+
+function hedgingConfig(policy: HedgingPolicy): ChannelOptions {
+  return {
+    serviceConfig: {
+      methodConfig: [
+        { name: [{ service: 'handwire.test.Echo', method: 'Unary' }], hedgingPolicy: policy },
+      ],
+    },
+  };
+}
+
+/** Unary answers attempt n after delays[n] ms, or fails with codes[n] when given. */
+async function scriptedServer(t: Test, delays: number[], codes: (StatusCode | 0)[] = []) {
+  let attempts = 0;
+  let cancelled = 0;
+  const server = new Server();
+  server.addService(EchoService, {
+    ...echoImplementation,
+    async Unary(_request, context) {
+      const n = attempts++;
+      context.signal.addEventListener('abort', () => {
+        cancelled++;
+      });
+      await sleep(delays[n] ?? 0, undefined, { signal: context.signal });
+      const code = codes[n] ?? 0;
+      if (code !== 0) throw new GrpcError(code, `attempt ${n} failed`);
+      return { message: `attempt ${n}`, index: n, payload: new Uint8Array(0) };
+    },
+  });
+  const bound = await server.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.forceClose());
+  return {
+    address: `127.0.0.1:${bound.port}`,
+    attempts: () => attempts,
+    cancelled: () => cancelled,
+  };
+}
+
+t.test('a slow first attempt is overtaken by the hedge; the loser is cancelled', async (t) => {
+  const server = await scriptedServer(t, [3000, 0]);
+  const { client } = handwireEchoClient(
+    t,
+    server.address,
+    hedgingConfig({ maxAttempts: 3, hedgingDelay: '0.2s' }),
+  );
+  const started = Date.now();
+  const response = await client.Unary(echoRequest());
+  t.equal(response.message, 'attempt 1');
+  t.ok(Date.now() - started < 2000, 'did not wait for the slow attempt');
+  for (let i = 0; i < 50 && server.cancelled() === 0; i++) await sleep(20);
+  t.equal(server.cancelled(), 1, 'the slow attempt was cancelled');
+  t.equal(server.attempts(), 2);
+});
+
+t.test('a non-fatal failure sends the next hedge at once', async (t) => {
+  const server = await scriptedServer(t, [0, 0], [Status.UNAVAILABLE, 0]);
+  const { client } = handwireEchoClient(
+    t,
+    server.address,
+    hedgingConfig({ maxAttempts: 2, hedgingDelay: '5s', nonFatalStatusCodes: ['UNAVAILABLE'] }),
+  );
+  const started = Date.now();
+  t.equal((await client.Unary(echoRequest())).message, 'attempt 1');
+  t.ok(Date.now() - started < 2000, 'without waiting for hedgingDelay');
+});
+
+t.test('a fatal failure ends the call; all non-fatal failures give the last error', async (t) => {
+  const fatal = await scriptedServer(t, [0], [Status.INVALID_ARGUMENT]);
+  const { client } = handwireEchoClient(
+    t,
+    fatal.address,
+    hedgingConfig({
+      maxAttempts: 3,
+      hedgingDelay: '5s',
+      nonFatalStatusCodes: [Status.UNAVAILABLE],
+    }),
+  );
+  await t.rejects(client.Unary(echoRequest()), { code: Status.INVALID_ARGUMENT });
+  t.equal(fatal.attempts(), 1);
+
+  const flaky = await scriptedServer(t, [0, 0], [Status.UNAVAILABLE, Status.UNAVAILABLE]);
+  const { client: second } = handwireEchoClient(
+    t,
+    flaky.address,
+    hedgingConfig({ maxAttempts: 2, hedgingDelay: '5s', nonFatalStatusCodes: ['UNAVAILABLE'] }),
+  );
+  await t.rejects(second.Unary(echoRequest()), {
+    code: Status.UNAVAILABLE,
+    message: 'attempt 1 failed',
+  });
+  t.equal(flaky.attempts(), 2);
+});
+
+t.test('hedging policies are checked', async (t) => {
+  t.throws(() => resolveHedgingPolicy({ maxAttempts: 1 }), /maxAttempts is 1/);
+  t.throws(() => resolveHedgingPolicy({ maxAttempts: 2, hedgingDelay: '1m' }), /"1m"/);
+  t.throws(
+    () => resolveHedgingPolicy({ maxAttempts: 2, nonFatalStatusCodes: ['NOPE' as 'OK'] }),
+    /not a status code/,
+  );
+  t.equal(resolveHedgingPolicy({ maxAttempts: 2 }).hedgingDelayMs, 0);
+  t.throws(
+    () =>
+      handwireEchoClient(t, '127.0.0.1:1', {
+        serviceConfig: {
+          methodConfig: [
+            {
+              name: [{ service: 'handwire.test.Echo' }],
+              hedgingPolicy: { maxAttempts: 2 },
+              retryPolicy: {
+                maxAttempts: 2,
+                initialBackoff: '1s',
+                maxBackoff: '1s',
+                backoffMultiplier: 1,
+                retryableStatusCodes: ['UNAVAILABLE'],
+              },
+            },
+          ],
+        },
+      }),
+    /both retryPolicy and hedgingPolicy/,
+  );
+});

@@ -1,0 +1,199 @@
+// Retries (gRFC A6): a retryableStatusCodes failure is retried with backoff and gives up after
+// maxAttempts; other codes are not retried; grpc-retry-pushback-ms; the deadline; throttling;
+// transparent retry of a stream the server refused.
+
+import http2 from 'node:http2';
+import type net from 'node:net';
+import t, { type Test } from 'tap';
+import type { ChannelOptions } from '../../src/client/channel.js';
+import {
+  type RetryPolicy,
+  RetryThrottle,
+  resolveRetryPolicy,
+  retryBackoffMs,
+} from '../../src/client/retry-policy.js';
+import { Server } from '../../src/server/server.js';
+import { GrpcError } from '../../src/transport/grpc-error.js';
+import { Status } from '../../src/transport/status.js';
+import { encodeFrame } from '../../src/wire/framing.js';
+import { EchoResponseCodec, EchoService } from '../fixtures/echo-codecs.js';
+import { echoImplementation } from '../fixtures/echo-service.js';
+import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
+
+const POLICY: RetryPolicy = {
+  maxAttempts: 3,
+  initialBackoff: '0.05s',
+  maxBackoff: '0.2s',
+  backoffMultiplier: 2,
+  retryableStatusCodes: ['UNAVAILABLE'],
+};
+
+function retryConfig(policy: RetryPolicy = POLICY): ChannelOptions {
+  return {
+    serviceConfig: {
+      methodConfig: [{ name: [{ service: 'handwire.test.Echo' }], retryPolicy: policy }],
+    },
+  };
+}
+
+/** A server whose Unary fails with `code` the first `failures` times, recording each attempt. */
+async function flakyServer(
+  t: Test,
+  failures: number,
+  code: number = Status.UNAVAILABLE,
+  pushbackMs?: string,
+) {
+  const attempts: { at: number; previous: string | undefined }[] = [];
+  const server = new Server();
+  server.addService(EchoService, {
+    ...echoImplementation,
+    async Unary(request, context) {
+      attempts.push({
+        at: Date.now(),
+        previous: context.metadata.get('grpc-previous-rpc-attempts') as string | undefined,
+      });
+      if (attempts.length <= failures) {
+        if (pushbackMs !== undefined)
+          context.responseTrailers.set('grpc-retry-pushback-ms', pushbackMs);
+        throw new GrpcError(code as 14, `attempt ${attempts.length} failed`);
+      }
+      return { message: request.message, index: attempts.length, payload: new Uint8Array(0) };
+    },
+  });
+  const bound = await server.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.forceClose());
+  return { address: `127.0.0.1:${bound.port}`, attempts };
+}
+
+t.test('a retryable failure is retried with backoff until it succeeds', async (t) => {
+  const { address, attempts } = await flakyServer(t, 2);
+  const { client } = handwireEchoClient(t, address, retryConfig());
+  const response = await client.Unary(echoRequest({ message: 'third time' }));
+  t.equal(response.message, 'third time');
+  t.equal(attempts.length, 3);
+  t.same(
+    attempts.map((a) => a.previous),
+    [undefined, '1', '2'],
+    'grpc-previous-rpc-attempts',
+  );
+});
+
+t.test('gives up after maxAttempts with the last error', async (t) => {
+  const { address, attempts } = await flakyServer(t, 100);
+  const { client } = handwireEchoClient(t, address, retryConfig());
+  const error = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
+  t.equal(error.code, Status.UNAVAILABLE);
+  t.equal(error.message, 'attempt 3 failed');
+  t.equal(attempts.length, 3);
+});
+
+t.test('a code not in retryableStatusCodes is not retried', async (t) => {
+  const { address, attempts } = await flakyServer(t, 100, Status.INTERNAL);
+  const { client } = handwireEchoClient(t, address, retryConfig());
+  const error = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
+  t.equal(error.code, Status.INTERNAL);
+  t.equal(attempts.length, 1);
+});
+
+t.test('grpc-retry-pushback-ms sets the wait; a malformed one stops retries', async (t) => {
+  const { address, attempts } = await flakyServer(t, 1, Status.UNAVAILABLE, '300');
+  const { client } = handwireEchoClient(t, address, retryConfig());
+  await client.Unary(echoRequest());
+  t.equal(attempts.length, 2);
+  const waited = attempts[1]!.at - attempts[0]!.at;
+  t.ok(waited >= 280, `waited ${waited} ms as pushed back`);
+
+  const other = await flakyServer(t, 5, Status.UNAVAILABLE, '-1');
+  const { client: second } = handwireEchoClient(t, other.address, retryConfig());
+  await t.rejects(second.Unary(echoRequest()), { code: Status.UNAVAILABLE });
+  t.equal(other.attempts.length, 1);
+});
+
+t.test('no retry that would end after the deadline', async (t) => {
+  const { address, attempts } = await flakyServer(t, 100, Status.UNAVAILABLE, '5000');
+  const { client } = handwireEchoClient(t, address, retryConfig());
+  const started = Date.now();
+  await t.rejects(client.Unary(echoRequest(), { timeoutMs: 1000 }), { code: Status.UNAVAILABLE });
+  t.equal(attempts.length, 1);
+  t.ok(Date.now() - started < 900);
+});
+
+t.test('retry throttling stops retries once tokens fall to half', async (t) => {
+  const { address, attempts } = await flakyServer(t, 100);
+  const { client } = handwireEchoClient(t, address, {
+    serviceConfig: {
+      ...retryConfig().serviceConfig,
+      retryThrottling: { maxTokens: 4, tokenRatio: 0.1 },
+    },
+  });
+  await t.rejects(client.Unary(echoRequest()), { code: Status.UNAVAILABLE });
+  // 4 tokens: failure → 3 (retry allowed, > 2), failure → 2 (not > 2): two attempts.
+  t.equal(attempts.length, 2);
+  await t.rejects(client.Unary(echoRequest()), { code: Status.UNAVAILABLE });
+  t.equal(attempts.length, 3, 'throttled: no retry at all');
+});
+
+t.test('a stream the server refused (REFUSED_STREAM) is retried transparently', async (t) => {
+  let streams = 0;
+  const server = http2.createServer();
+  server.on('stream', (stream) => {
+    streams++;
+    stream.on('error', () => {});
+    if (streams === 1) {
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
+    stream.on('data', () => {});
+    stream.on('end', () => {
+      stream.respond(
+        { ':status': 200, 'content-type': 'application/grpc' },
+        { waitForTrailers: true },
+      );
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(
+        encodeFrame(EchoResponseCodec, { message: 'second', index: 0, payload: new Uint8Array(0) }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const port = (server.address() as net.AddressInfo).port;
+  const { client } = handwireEchoClient(t, `127.0.0.1:${port}`);
+  t.equal((await client.Unary(echoRequest())).message, 'second');
+  t.equal(streams, 2);
+});
+
+t.test('policies are checked when the channel is created', async (t) => {
+  t.throws(() => resolveRetryPolicy({ ...POLICY, maxAttempts: 1 }), /maxAttempts is 1/);
+  t.throws(
+    () => resolveRetryPolicy({ ...POLICY, initialBackoff: '10ms' }),
+    /"10ms": write a positive duration/,
+  );
+  t.throws(() => resolveRetryPolicy({ ...POLICY, retryableStatusCodes: [] }), /must not be empty/);
+  t.throws(
+    () => resolveRetryPolicy({ ...POLICY, retryableStatusCodes: ['NOPE' as 'OK'] }),
+    /not a status code/,
+  );
+  t.throws(() => resolveRetryPolicy({ ...POLICY, backoffMultiplier: 0 }), /backoffMultiplier is 0/);
+  t.equal(resolveRetryPolicy({ ...POLICY, maxAttempts: 9 }).maxAttempts, 5, 'A6 caps at 5');
+  t.throws(() => handwireEchoClient(t, '127.0.0.1:1', retryConfig({ ...POLICY, maxAttempts: 0 })));
+  t.throws(() => new RetryThrottle({ maxTokens: 0, tokenRatio: 1 }), /maxTokens is 0/);
+  t.throws(() => new RetryThrottle({ maxTokens: 1, tokenRatio: 0 }), /tokenRatio is 0/);
+});
+
+t.test('the backoff is random below min(initial × multiplier^(n-1), max)', async (t) => {
+  const policy = resolveRetryPolicy(POLICY);
+  t.equal(
+    retryBackoffMs(policy, 1, () => 0.999),
+    49.95,
+  );
+  t.equal(
+    retryBackoffMs(policy, 2, () => 0.5),
+    50,
+  );
+  t.equal(
+    retryBackoffMs(policy, 5, () => 0.5),
+    100,
+    'capped at maxBackoff',
+  );
+});
