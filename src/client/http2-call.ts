@@ -2,7 +2,6 @@
 // response headers, messages and trailers, down to one status (grpc PROTOCOL-HTTP2.md "Requests",
 // "Responses"; http-grpc-status-mapping.md; statuscodes.md for the codes the client reports).
 
-import { STATUS_CODES } from 'node:http';
 import http2, {
   type ClientHttp2Stream,
   type IncomingHttpHeaders,
@@ -24,7 +23,6 @@ import {
   GRPC_TIMEOUT,
   isGrpcContentType,
 } from '../transport/headers.js';
-import { grpcStatusForHttpStatus } from '../transport/http-status.js';
 import { Metadata } from '../transport/metadata.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
@@ -238,15 +236,15 @@ export class Http2Call<Req, Res> {
   };
 
   private readonly onResponse = (headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void => {
-    const httpStatus = headers[':status'] ?? 0;
-    if (httpStatus !== 200) {
-      const code = grpcStatusForHttpStatus(httpStatus);
-      const reason = STATUS_CODES[httpStatus] ?? 'unknown status';
+    if (headers[':status'] !== 200) {
+      // Not a gRPC response: readStatus uses its grpc-status if it has one (our own 415 answer
+      // does), else maps the HTTP status as http-grpc-status-mapping.md says.
+      const status = this.readStatusSafely(headers);
       this.finish(
-        new GrpcError(
-          code,
-          `the server answered HTTP ${httpStatus} ${reason} instead of a gRPC response (is the address a gRPC server, or did a proxy refuse the call?)`,
-        ),
+        new GrpcError(status.code, status.message, {
+          details: status.details,
+          metadata: status.metadata,
+        }),
       );
       return;
     }

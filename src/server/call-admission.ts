@@ -4,16 +4,16 @@
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import {
+  ACCEPT_ENCODING_HEADER,
   isSupportedEncoding,
-  parseAcceptEncoding,
-  SUPPORTED_ENCODINGS,
+  selectResponseEncoding,
 } from '../transport/compression.js';
 import { GrpcError } from '../transport/grpc-error.js';
 import { encodeGrpcMessage } from '../transport/grpc-message.js';
 import { parseGrpcTimeout } from '../transport/grpc-timeout.js';
-import { GRPC_CONTENT_TYPE, isGrpcContentType } from '../transport/headers.js';
+import { isGrpcContentType } from '../transport/headers.js';
 import { Status } from '../transport/status.js';
-import { statusTrailers } from '../transport/trailers.js';
+import { trailersOnlyHeaders } from '../transport/trailers.js';
 import type { RegisteredMethod } from './server-call.js';
 import type { EarlyResponseHeaders } from './server-options.js';
 
@@ -24,8 +24,6 @@ export interface Admission {
   readonly requestEncoding: string;
   readonly responseEncoding: string;
 }
-
-const ACCEPT_ENCODING = SUPPORTED_ENCODINGS.join(',');
 
 /**
  * Returns the admission of a valid gRPC request, or answers the stream itself and returns
@@ -93,19 +91,13 @@ export function admitCall(
       early?.(headers),
       new GrpcError(
         Status.UNIMPLEMENTED,
-        `grpc-encoding "${requestEncoding}" is not supported; this server accepts ${ACCEPT_ENCODING}`,
+        `grpc-encoding "${requestEncoding}" is not supported; this server accepts ${ACCEPT_ENCODING_HEADER}`,
       ),
     );
     return undefined;
   }
 
-  let responseEncoding = 'identity';
-  if (compression !== 'identity') {
-    const accepted = headers['grpc-accept-encoding'];
-    if (accepted !== undefined && parseAcceptEncoding(accepted).includes(compression)) {
-      responseEncoding = compression;
-    }
-  }
+  const responseEncoding = selectResponseEncoding(headers['grpc-accept-encoding'], compression);
   return { method, timeoutMs, requestEncoding, responseEncoding };
 }
 
@@ -138,17 +130,11 @@ export function respondStatus(
   error: GrpcError,
 ): void {
   if (stream.destroyed || stream.headersSent) return;
+  // A GrpcError is an OutgoingStatus (code, message, details, metadata).
   const headers: OutgoingHttpHeaders = {
-    ':status': 200,
-    'content-type': GRPC_CONTENT_TYPE,
-    'grpc-accept-encoding': ACCEPT_ENCODING,
+    'grpc-accept-encoding': ACCEPT_ENCODING_HEADER,
     ...extra,
-    ...statusTrailers({
-      code: error.code,
-      message: error.message,
-      details: error.details,
-      metadata: error.metadata,
-    }),
+    ...trailersOnlyHeaders(error),
   };
   stream.respond(headers, { endStream: true });
   // Whatever the client still sends is read and dropped, so its flow-control window never stalls.

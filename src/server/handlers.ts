@@ -1,11 +1,7 @@
 // The four handler shapes of a gRPC server (grpc "core concepts": unary, server streaming, client
 // streaming, bidirectional streaming) and the map from a service definition to its handlers.
 
-import type {
-  MethodDefinition,
-  MethodKind,
-  ServiceDefinition,
-} from '../transport/service-definition.js';
+import type { MethodDefinition, ServiceDefinition } from '../transport/service-definition.js';
 import type { ServerCallContext } from './call-context.js';
 
 /** One request in, one response out. */
@@ -51,8 +47,3 @@ export type ServiceImplementation<S extends ServiceDefinition> = {
 
 /** Any handler, as the server stores it before dispatching on the method's kind. */
 export type AnyHandler = (request: any, context: ServerCallContext) => unknown;
-
-/** The request a handler of `kind` receives: one message, or a stream of them. */
-export type RequestOf<Kind extends MethodKind, Req> = Kind extends 'unary' | 'serverStreaming'
-  ? Req
-  : AsyncIterable<Req>;

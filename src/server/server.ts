@@ -104,11 +104,6 @@ export class Server {
     return [...this.services.keys()];
   }
 
-  /** The services registered so far. */
-  get serviceDefinitions(): ServiceDefinition[] {
-    return [...this.services.values()];
-  }
-
   /** Starts listening; resolves with the address bound (port 0 picks a free one). */
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
     if (this.http2 !== undefined) throw new Error('the server is already listening');

@@ -229,5 +229,28 @@ t.test('a non-gRPC HTTP status maps per http-grpc-status-mapping', async (t) => 
   const { client } = handwireEchoClient(t, `127.0.0.1:${port}`);
   const error = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
   t.equal(error.code, Status.UNIMPLEMENTED);
-  t.match(error.message, /HTTP 404 Not Found/);
+  t.match(error.message, /HTTP 404 \(Not Found\)/);
+});
+
+t.test('a non-200 answer that carries grpc-status keeps that status', async (t) => {
+  // http-grpc-status-mapping.md maps the HTTP status only when there is no grpc-status; the
+  // handwire server's own 415 answer, for one, says INTERNAL with a message.
+  const server = http2.createServer();
+  server.on('stream', (stream) => {
+    stream.respond({
+      ':status': 503,
+      'content-type': 'text/plain',
+      'grpc-status': String(Status.RESOURCE_EXHAUSTED),
+      'grpc-message': 'too busy',
+    });
+    stream.end('busy');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => server.close());
+  const port = (server.address() as net.AddressInfo).port;
+  const { client } = handwireEchoClient(t, `127.0.0.1:${port}`);
+  const error = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
+  t.equal(error.code, Status.RESOURCE_EXHAUSTED, 'not UNAVAILABLE from the 503');
+  t.equal(error.message, 'too busy');
 });

@@ -121,7 +121,7 @@ t.test('an unsupported grpc-encoding is UNIMPLEMENTED and names the supported on
     body: [hello],
   });
   t.equal(response.headers['grpc-status'], '12');
-  t.equal(response.headers['grpc-accept-encoding'], 'identity,gzip,deflate');
+  t.equal(response.headers['grpc-accept-encoding'], 'identity,deflate,gzip');
   t.match(decodeURIComponent(String(response.headers['grpc-message'])), /"br" is not supported/);
 });
 
