@@ -14,7 +14,7 @@ function program(): Command {
 
   handwire
     .command('serve')
-    .description('serve user.UserService, health and reflection')
+    .description('serve user.UserService, offers.v1.OfferService, health and reflection')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '50051')
     .option('--metrics-port <port>', 'serve Prometheus metrics at /metrics on this port')

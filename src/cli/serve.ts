@@ -1,5 +1,6 @@
-// `handwire serve`: the user service on an in-memory store, with health, reflection, the standard
-// interceptors, metrics, TLS, and graceful shutdown on SIGTERM/SIGINT (CONTRACT.md §4 and §5).
+// `handwire serve`: the user and offer services on an in-memory store, with health, reflection,
+// the standard interceptors, metrics, TLS, and graceful shutdown on SIGTERM/SIGINT (CONTRACT.md
+// §2, §4 and §5).
 
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -13,8 +14,10 @@ import {
   standardInterceptors,
   startMetricsServer,
 } from '../services/interceptors/index.js';
+import { createOfferService, OfferServiceDefinition } from '../services/offers/offer-service.js';
 import { addContractReflection } from '../services/reflection/contract-reflection.js';
 import { createUserService, UserServiceDefinition } from '../services/user/user-service.js';
+import { OfferStore } from '../store/offer-store.js';
 import { UserStore } from '../store/user-store.js';
 import { seedDemoUsers } from './demo-data.js';
 import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
@@ -119,6 +122,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const logger = createStderrLogger();
   const metrics = config.metricsPort === undefined ? undefined : createMetrics();
   const store = new UserStore();
+  const offers = new OfferStore(store);
 
   const server = new Server({
     maxReceiveMessageLength: config.maxMessageBytes,
@@ -142,6 +146,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
           },
   });
   server.addService(UserServiceDefinition, createUserService(store));
+  server.addService(OfferServiceDefinition, createOfferService(offers));
   addHealthService(server);
   addContractReflection(server);
 

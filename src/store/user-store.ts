@@ -21,6 +21,8 @@ export interface StoredUser {
 }
 
 export interface NewUser {
+  /** A chosen id (the --demo data set uses reproducible ones); a new UUID when absent. */
+  id?: string;
   username: string;
   email: string;
   fullName: string;
@@ -40,7 +42,7 @@ export type UserChange =
 export interface Conflict {
   /** Position in the batch, for createMany; 0 for single operations. */
   readonly index: number;
-  readonly field: 'username' | 'email';
+  readonly field: 'id' | 'username' | 'email';
   readonly value: string;
 }
 
@@ -118,9 +120,16 @@ export class UserStore {
    */
   createMany(inputs: readonly NewUser[]): StoredUser[] {
     const conflicts: Conflict[] = [];
+    const ids = new Set<string>();
     const usernames = new Set<string>();
     const emails = new Set<string>();
     inputs.forEach((input, index) => {
+      if (input.id !== undefined) {
+        if (this.byId.has(input.id) || ids.has(input.id)) {
+          conflicts.push({ index, field: 'id', value: input.id });
+        }
+        ids.add(input.id);
+      }
       const username = fold(input.username);
       const email = fold(input.email);
       if (this.idByUsername.has(username) || usernames.has(username)) {
@@ -137,7 +146,7 @@ export class UserStore {
     const now = this.now();
     const created = inputs.map((input) => {
       const user: StoredUser = Object.freeze({
-        id: this.newId(),
+        id: input.id ?? this.newId(),
         username: input.username,
         email: input.email,
         fullName: input.fullName,
