@@ -10,6 +10,7 @@ import { frame, rawRequest } from '../helpers/raw-http2.js';
 import { runHandwire, startServe } from '../helpers/serve-process.js';
 
 const USER_PROTO = fileURLToPath(new URL('../../proto/user.proto', import.meta.url));
+const OFFERS_PROTO = fileURLToPath(new URL('../../proto/offers.proto', import.meta.url));
 const HEALTH_PROTO = fileURLToPath(
   new URL('../../proto/grpc/health/v1/health.proto', import.meta.url),
 );
@@ -64,13 +65,14 @@ t.test('--demo: a thousand users to call at once, and a JSON log line per call',
   t.ok(calls.every((line) => line.request_id && line.peer && typeof line.duration_ms === 'number'));
 });
 
-t.test('the health service reports SERVING for "" and user.UserService', async (t) => {
+t.test('the health service reports SERVING for "" and both contract services', async (t) => {
   const serve = await startServe();
   t.teardown(() => serve.stop('SIGKILL'));
   const health = grpcJsClient(HEALTH_PROTO, 'grpc.health.v1.Health', serve.address);
   t.teardown(() => health.close());
   t.equal((await call(health, 'Check', { service: '' })).status, 'SERVING');
   t.equal((await call(health, 'Check', { service: 'user.UserService' })).status, 'SERVING');
+  t.equal((await call(health, 'Check', { service: 'offers.v1.OfferService' })).status, 'SERVING');
 });
 
 t.test('bad flags: one sentence on stderr, exit code 2, no stack trace', async (t) => {
@@ -138,7 +140,35 @@ t.test('auth: JWT HS256 required, roles as in the contract, health exempt', asyn
   );
 
   const admin = bearer(await token('ROLE_ADMIN'));
+  const offers = grpcJsClient(OFFERS_PROTO, 'offers.v1.OfferService', serve.address);
+  t.teardown(() => offers.close());
+  const offer = { userId: created.id, offerCode: 'BASIC' };
+  t.equal(
+    (await failure(call(offers, 'SetUserOffer', offer, user)))?.code,
+    grpc.status.PERMISSION_DENIED,
+    'offer writes: moderator or admin',
+  );
+  t.match(await call(offers, 'SetUserOffer', offer, moderator), { offerCode: 'BASIC', version: 1 });
+  t.match(await call(offers, 'GetUserOffer', { userId: created.id }, user), { version: 1 });
+  const migrate = (metadata: grpc.Metadata) =>
+    new Promise((resolve, reject) => {
+      const stream = offers.MigrateOffers(metadata, (error: Error | null, report: unknown) =>
+        error ? reject(error) : resolve(report),
+      );
+      stream.end();
+    });
+  t.equal(
+    ((await failure(migrate(moderator))) as grpc.ServiceError | undefined)?.code,
+    grpc.status.PERMISSION_DENIED,
+    'MigrateOffers: admin only',
+  );
+  t.match(await migrate(admin), { rows: 0 });
   t.same(await call(client, 'DeleteUser', { id: created.id }, admin), { success: true });
+  t.equal(
+    (await failure(call(offers, 'GetUserOffer', { userId: created.id }, user)))?.code,
+    grpc.status.NOT_FOUND,
+    'a deleted user has no offer any more',
+  );
   t.equal(
     (await call(health, 'Check', { service: '' })).status,
     'SERVING',
