@@ -3,6 +3,8 @@
 // one sentence on stderr and exit code 2, never a stack trace.
 
 import { Command, CommanderError, Option } from 'commander';
+import { interopClient } from './interop-client.js';
+import { interopServer } from './interop-server.js';
 import { serve } from './serve.js';
 import { UsageError } from './usage-error.js';
 
@@ -36,6 +38,28 @@ function program(): Command {
     .option('--insecure', 'allow a non-loopback address without --auth-secret')
     .option('--demo', 'seed a thousand users and print commands to try')
     .action(serve);
+
+  // grpc's interop programs, with their flag names (doc/interop-test-descriptions.md).
+  handwire
+    .command('interop-server')
+    .description('serve grpc.testing.TestService for grpc interop clients')
+    .option('--port <port>', 'port to listen on (0 picks a free one)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--use_tls [bool]', "TLS with grpc's test certificate (server1.pem)")
+    .option('--tls_cert_file <file>', 'TLS certificate instead of server1.pem')
+    .option('--tls_key_file <file>', 'TLS key instead of server1.key')
+    .action(interopServer);
+  handwire
+    .command('interop-client')
+    .description("run grpc's interop test cases against a grpc.testing.TestService server")
+    .option('--server_host <host>', 'server host', '127.0.0.1')
+    .option('--server_host_override <name>', 'TLS server name (default foo.test.google.fr)')
+    .option('--server_port <port>', 'server port')
+    .option('--test_case <name>', 'a case name, or all')
+    .option('--use_tls [bool]', 'connect with TLS')
+    .option('--use_test_ca [bool]', "trust grpc's test ca.pem")
+    .option('--ca_file <file>', 'trust this CA instead')
+    .action(interopClient);
 
   return handwire;
 }

@@ -24,6 +24,13 @@ export class ServerCallContext {
    * `identity`. Preset from the server's `compression` option; changeable until headers are sent.
    */
   responseEncoding: string;
+  /**
+   * Per-message say over compression, like grpc core's NO_COMPRESS write flag (each message has
+   * its own Compressed-Flag, PROTOCOL-HTTP2.md "Length-Prefixed-Message"): called with the 0-based
+   * index of each response message when `responseEncoding` is not identity; false sends that
+   * message with Compressed-Flag 0. Undefined (the default) compresses every message.
+   */
+  compressMessage: ((index: number) => boolean) | undefined = undefined;
 
   private readonly requestHeaders: IncomingHttpHeaders;
   private readonly control: CallControl;
@@ -32,6 +39,8 @@ export class ServerCallContext {
   private trailerMetadata: Metadata | undefined;
   private abortController: AbortController | undefined;
   private cancelReason: GrpcError | undefined;
+  /** Request messages that arrived with Compressed-Flag 1; made when the first one does. */
+  private compressedRequests: WeakSet<object> | undefined;
 
   constructor(
     method: MethodDefinition,
@@ -104,6 +113,20 @@ export class ServerCallContext {
   /** Sends the response headers now, before any message (they go with the first one otherwise). */
   sendHeaders(): void {
     if (!this.control.headersSent) this.control.sendHeaders();
+  }
+
+  /**
+   * True when `message` (a request this call's handler received) arrived with Compressed-Flag 1.
+   * grpc's interop CompressedRequest feature needs it; most handlers never ask.
+   */
+  requestWasCompressed(message: object): boolean {
+    return this.compressedRequests?.has(message) ?? false;
+  }
+
+  /** Called by the server for each request message that arrived compressed. */
+  markRequestCompressed(message: object): void {
+    this.compressedRequests ??= new WeakSet();
+    this.compressedRequests.add(message);
   }
 
   /** Milliseconds left before the deadline (Infinity without one). */

@@ -180,7 +180,7 @@ export class ServerCall implements CallControl {
         const plain = compressed
           ? await decompress(this.requestEncoding, own, this.env.maxReceiveMessageLength)
           : own;
-        if (!this.finished) this.acceptMessage(plain);
+        if (!this.finished) this.acceptMessage(plain, compressed);
       })
       .catch((error: unknown) => this.finish(this.requestError(error)))
       .finally(() => {
@@ -189,8 +189,8 @@ export class ServerCall implements CallControl {
     this.inflating = current;
   }
 
-  /** Decodes one request message and hands it on. */
-  private acceptMessage(body: Buffer): void {
+  /** Decodes one request message and hands it on; `compressed` is its Compressed-Flag. */
+  private acceptMessage(body: Buffer, compressed = false): void {
     let message: unknown;
     try {
       message = decodeMessage(this.registered.definition.requestCodec, body);
@@ -198,6 +198,7 @@ export class ServerCall implements CallControl {
       this.finish(this.requestError(error));
       return;
     }
+    if (compressed) this.context.markRequestCompressed(message as object);
     if (this.requestStream !== undefined) {
       this.requestStream.push(message);
       return;
@@ -318,7 +319,7 @@ export class ServerCall implements CallControl {
 
   private sendSingleResponse(message: unknown): void {
     const codec = this.registered.definition.responseCodec;
-    if (this.context.responseEncoding !== IDENTITY) {
+    if (this.context.responseEncoding !== IDENTITY && this.compresses(0)) {
       this.compressAndSend(encodeMessage(codec, message)).catch(this.fail);
       return;
     }
@@ -350,12 +351,14 @@ export class ServerCall implements CallControl {
   private async pump(responses: AsyncIterable<unknown>): Promise<void> {
     const codec = this.registered.definition.responseCodec;
     const stream = this.stream;
+    let index = 0;
     try {
       for await (const message of responses) {
         if (this.finished) return; // leaving the loop calls the iterator's return(): its finally runs
         this.sendHeaders();
+        const messageIndex = index++;
         let frame: Buffer;
-        if (this.context.responseEncoding === IDENTITY) {
+        if (this.context.responseEncoding === IDENTITY || !this.compresses(messageIndex)) {
           frame = encodeFrame(codec, message);
         } else {
           const compressed = await compress(
@@ -378,6 +381,12 @@ export class ServerCall implements CallControl {
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Whether response message `index` is compressed (the handler's `compressMessage`, else yes). */
+  private compresses(index: number): boolean {
+    const decide = this.context.compressMessage;
+    return decide === undefined || decide(index);
   }
 
   private drained(): Promise<void> {

@@ -1,0 +1,450 @@
+// The client side of grpc's interop test cases (grpc doc/interop-test-descriptions.md, "Client"),
+// run with handwire's own client: every case that needs no cloud credentials.
+//
+// A case is an async function that resolves when the peer behaved as the descriptions require and
+// throws InteropCaseFailure (saying what differed) when it did not. Where the descriptions let a
+// client check a message's Compressed-Flag, this client cannot: handwire's client API hands out
+// decoded messages only, as "some languages may not have access to the message flags" allows.
+// The server's side of those flags is checked byte by byte in test/services/interop/.
+
+import type { CallOptions } from '../../client/call-options.js';
+import type { Channel } from '../../client/channel.js';
+import { type Client, createClient } from '../../client/client.js';
+import { GrpcError } from '../../transport/grpc-error.js';
+import { Metadata } from '../../transport/metadata.js';
+import { Status, type StatusCode, statusName } from '../../transport/status.js';
+import {
+  type Payload,
+  PayloadType,
+  type SimpleRequest,
+  type StreamingInputCallRequest,
+  type StreamingOutputCallRequest,
+} from '../../wire/messages/grpc-testing.js';
+import {
+  TestServiceDefinition,
+  UnimplementedServiceDefinition,
+} from './test-service-definition.js';
+
+/** A case whose peer did not behave as the interop descriptions require. */
+export class InteropCaseFailure extends Error {
+  override readonly name: string = 'InteropCaseFailure';
+}
+
+/** What every case runs with: clients of both services over one channel. */
+export interface CaseContext {
+  readonly testService: Client<typeof TestServiceDefinition>;
+  readonly unimplementedService: Client<typeof UnimplementedServiceDefinition>;
+}
+
+export function caseContext(channel: Channel): CaseContext {
+  return {
+    testService: createClient(TestServiceDefinition, channel),
+    unimplementedService: createClient(UnimplementedServiceDefinition, channel),
+  };
+}
+
+/**
+ * Call options with `compressMessage`, the per-message compression switch of CallOptions
+ * (false sends that request message uncompressed even when `compression` is set).
+ */
+type PerMessageCompression = CallOptions & { compressMessage?: (index: number) => boolean };
+
+// --- the cases ---------------------------------------------------------------------------------
+
+async function emptyUnary({ testService }: CaseContext): Promise<void> {
+  const response = await testService.EmptyCall({});
+  check(typeof response === 'object' && response !== null, 'EmptyCall returned no message');
+}
+
+async function largeUnary({ testService }: CaseContext): Promise<void> {
+  const response = await testService.UnaryCall(simpleRequest());
+  checkPayload(response.payload, 314_159, 'the UnaryCall response');
+}
+
+async function clientCompressedUnary({ testService }: CaseContext): Promise<void> {
+  const expectingCompressed = { ...simpleRequest(), expectCompressed: { value: true } };
+  // The probe: an uncompressed request that claims to be compressed must fail INVALID_ARGUMENT,
+  // which shows the server checks the flag at all (CompressedRequest).
+  await expectStatus(
+    testService.UnaryCall(expectingCompressed),
+    Status.INVALID_ARGUMENT,
+    'the CompressedRequest probe (an uncompressed request with expect_compressed true)',
+  );
+  const compressed = await testService.UnaryCall(expectingCompressed, { compression: 'gzip' });
+  checkPayload(compressed.payload, 314_159, 'the response to the compressed request');
+  const plain = await testService.UnaryCall({
+    ...simpleRequest(),
+    expectCompressed: { value: false },
+  });
+  checkPayload(plain.payload, 314_159, 'the response to the uncompressed request');
+}
+
+async function serverCompressedUnary({ testService }: CaseContext): Promise<void> {
+  for (const value of [true, false]) {
+    const response = await testService.UnaryCall({
+      ...simpleRequest(),
+      responseCompressed: { value },
+    });
+    checkPayload(response.payload, 314_159, `the response with response_compressed ${value}`);
+  }
+}
+
+async function clientStreaming({ testService }: CaseContext): Promise<void> {
+  const requests = [27_182, 8, 1828, 45_904].map((size) => inputRequest(size));
+  const response = await testService.StreamingInputCall(requests);
+  checkEqual(response.aggregatedPayloadSize, 74_922, 'aggregated_payload_size');
+}
+
+async function clientCompressedStreaming({ testService }: CaseContext): Promise<void> {
+  await expectStatus(
+    testService.StreamingInputCall([inputRequest(27_182, true)]),
+    Status.INVALID_ARGUMENT,
+    'the CompressedRequest probe (an uncompressed message with expect_compressed true)',
+  );
+  // The first message compressed, the second not: compression decided per message.
+  const options: PerMessageCompression = {
+    compression: 'gzip',
+    compressMessage: (index) => index === 0,
+  };
+  const response = await testService.StreamingInputCall(
+    [inputRequest(27_182, true), inputRequest(45_904, false)],
+    options,
+  );
+  checkEqual(response.aggregatedPayloadSize, 73_086, 'aggregated_payload_size');
+}
+
+async function serverStreaming({ testService }: CaseContext): Promise<void> {
+  const sizes = [31_415, 9, 2653, 58_979];
+  const responses = testService.StreamingOutputCall(outputRequest(sizes));
+  await checkStream(responses, sizes);
+}
+
+async function serverCompressedStreaming({ testService }: CaseContext): Promise<void> {
+  const request: StreamingOutputCallRequest = {
+    ...outputRequest([]),
+    responseParameters: [
+      { size: 31_415, intervalUs: 0, compressed: { value: true } },
+      { size: 92_653, intervalUs: 0, compressed: { value: false } },
+    ],
+  };
+  await checkStream(testService.StreamingOutputCall(request), [31_415, 92_653]);
+}
+
+async function pingPong({ testService }: CaseContext): Promise<void> {
+  const exchanges: [request: number, response: number][] = [
+    [27_182, 31_415],
+    [8, 9],
+    [1828, 2653],
+    [45_904, 58_979],
+  ];
+  // Each request waits for the previous response: `replied` is resolved by the reading loop.
+  let replied: () => void = () => {};
+  async function* requests(): AsyncGenerator<StreamingOutputCallRequest> {
+    for (const [requestSize, responseSize] of exchanges) {
+      const reply = new Promise<void>((resolve) => {
+        replied = resolve;
+      });
+      yield outputRequest([responseSize], requestSize);
+      await reply;
+    }
+  }
+  const responses = testService.FullDuplexCall(requests())[Symbol.asyncIterator]();
+  for (const [index, [, responseSize]] of exchanges.entries()) {
+    const next = await responses.next();
+    check(!next.done, `the call ended after ${index} responses instead of 4`);
+    checkPayload(next.value.payload, responseSize, `response ${index}`);
+    replied();
+  }
+  const end = await responses.next();
+  check(end.done === true, 'the call sent more than 4 responses');
+}
+
+async function emptyStream({ testService }: CaseContext): Promise<void> {
+  let count = 0;
+  for await (const _ of testService.FullDuplexCall([])) count++;
+  checkEqual(count, 0, 'the number of responses');
+}
+
+async function cancelAfterBegin({ testService }: CaseContext): Promise<void> {
+  const cancel = new AbortController();
+  const call = testService.StreamingInputCall(waitUntilAborted(cancel.signal), {
+    signal: cancel.signal,
+  });
+  cancel.abort();
+  await expectStatus(call, Status.CANCELLED, 'a StreamingInputCall cancelled at once');
+}
+
+async function cancelAfterFirstResponse({ testService }: CaseContext): Promise<void> {
+  const cancel = new AbortController();
+  const requests = (async function* () {
+    yield outputRequest([31_415], 27_182);
+    await waitForAbort(cancel.signal);
+  })();
+  const responses = testService.FullDuplexCall(requests, { signal: cancel.signal });
+  const iterator = responses[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  check(!first.done, 'the call ended before its first response');
+  checkPayload(first.value.payload, 31_415, 'the first response');
+  cancel.abort();
+  await expectStatus(iterator.next(), Status.CANCELLED, 'a FullDuplexCall cancelled mid-way');
+}
+
+async function timeoutOnSleepingServer({ testService }: CaseContext): Promise<void> {
+  const done = new AbortController();
+  try {
+    // The client never half-closes and the server never answers: only the deadline ends it.
+    const requests = (async function* () {
+      yield { ...outputRequest([]), payload: zeros(27_182) };
+      await waitForAbort(done.signal);
+    })();
+    const drained = (async () => {
+      for await (const _ of testService.FullDuplexCall(requests, { timeoutMs: 1 }));
+    })();
+    await expectStatus(drained, Status.DEADLINE_EXCEEDED, 'a FullDuplexCall with a 1 ms deadline');
+  } finally {
+    done.abort();
+  }
+}
+
+async function customMetadata({ testService }: CaseContext): Promise<void> {
+  const initialValue = 'test_initial_metadata_value';
+  const trailingValue = Buffer.from([0xab, 0xab, 0xab]);
+  const metadata = new Metadata()
+    .set('x-grpc-test-echo-initial', initialValue)
+    .set('x-grpc-test-echo-trailing-bin', trailingValue);
+  const calls = ['UnaryCall', 'FullDuplexCall'] as const;
+  for (const method of calls) {
+    let headers: Metadata | undefined;
+    let trailers: Metadata | undefined;
+    const options: CallOptions = {
+      metadata,
+      onHeader: (m) => {
+        headers = m;
+      },
+      onTrailer: (m) => {
+        trailers = m;
+      },
+    };
+    if (method === 'UnaryCall') {
+      const response = await testService.UnaryCall(simpleRequest(), options);
+      checkPayload(response.payload, 314_159, 'the UnaryCall response');
+    } else {
+      const request = outputRequest([314_159], 271_828);
+      await checkStream(testService.FullDuplexCall([request], options), [314_159]);
+    }
+    checkEqual(headers?.get('x-grpc-test-echo-initial'), initialValue, `${method}'s echoed header`);
+    const echoed = trailers?.get('x-grpc-test-echo-trailing-bin');
+    check(
+      echoed instanceof Buffer && echoed.equals(trailingValue),
+      `${method}'s echoed trailer is ${describeBytes(echoed)}, not 0xababab`,
+    );
+  }
+}
+
+async function statusCodeAndMessage(context: CaseContext): Promise<void> {
+  await checkEchoedStatus(context, 'test status message');
+}
+
+async function specialStatusMessage(context: CaseContext): Promise<void> {
+  // Whitespace, a BMP and a non-BMP character: grpc-message's percent-encoding must carry all.
+  const message = '\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n';
+  const request = { ...simpleRequestDefaults(), responseStatus: { code: Status.UNKNOWN, message } };
+  await expectStatus(
+    context.testService.UnaryCall(request),
+    Status.UNKNOWN,
+    'UnaryCall with a special response_status',
+    message,
+  );
+}
+
+async function unimplementedMethod({ testService }: CaseContext): Promise<void> {
+  await expectStatus(
+    testService.UnimplementedCall({}),
+    Status.UNIMPLEMENTED,
+    'grpc.testing.TestService/UnimplementedCall',
+  );
+}
+
+async function unimplementedService({ unimplementedService }: CaseContext): Promise<void> {
+  await expectStatus(
+    unimplementedService.UnimplementedCall({}),
+    Status.UNIMPLEMENTED,
+    'grpc.testing.UnimplementedService/UnimplementedCall',
+  );
+}
+
+/** Every case, by the name `--test_case` takes, in the order the descriptions list them. */
+export const INTEROP_CASES = {
+  empty_unary: emptyUnary,
+  large_unary: largeUnary,
+  client_compressed_unary: clientCompressedUnary,
+  server_compressed_unary: serverCompressedUnary,
+  client_streaming: clientStreaming,
+  client_compressed_streaming: clientCompressedStreaming,
+  server_streaming: serverStreaming,
+  server_compressed_streaming: serverCompressedStreaming,
+  ping_pong: pingPong,
+  empty_stream: emptyStream,
+  cancel_after_begin: cancelAfterBegin,
+  cancel_after_first_response: cancelAfterFirstResponse,
+  timeout_on_sleeping_server: timeoutOnSleepingServer,
+  custom_metadata: customMetadata,
+  status_code_and_message: statusCodeAndMessage,
+  special_status_message: specialStatusMessage,
+  unimplemented_method: unimplementedMethod,
+  unimplemented_service: unimplementedService,
+} as const satisfies Record<string, (context: CaseContext) => Promise<void>>;
+
+export type InteropCaseName = keyof typeof INTEROP_CASES;
+
+export function isInteropCaseName(name: string): name is InteropCaseName {
+  return Object.hasOwn(INTEROP_CASES, name);
+}
+
+// --- requests ----------------------------------------------------------------------------------
+
+function simpleRequestDefaults(): SimpleRequest {
+  return {
+    responseType: PayloadType.COMPRESSABLE,
+    responseSize: 0,
+    payload: null,
+    fillUsername: false,
+    fillOauthScope: false,
+    responseCompressed: null,
+    responseStatus: null,
+    expectCompressed: null,
+    fillServerId: false,
+    fillGrpclbRouteType: false,
+  };
+}
+
+/** large_unary's request: 271,828 zero bytes in, 314,159 asked back. */
+function simpleRequest(): SimpleRequest {
+  return { ...simpleRequestDefaults(), responseSize: 314_159, payload: zeros(271_828) };
+}
+
+function inputRequest(size: number, expectCompressed?: boolean): StreamingInputCallRequest {
+  return {
+    payload: zeros(size),
+    expectCompressed: expectCompressed === undefined ? null : { value: expectCompressed },
+  };
+}
+
+/** A request for one response per size, carrying `payloadSize` zero bytes when given. */
+function outputRequest(sizes: readonly number[], payloadSize?: number): StreamingOutputCallRequest {
+  return {
+    responseType: PayloadType.COMPRESSABLE,
+    responseParameters: sizes.map((size) => ({ size, intervalUs: 0, compressed: null })),
+    payload: payloadSize === undefined ? null : zeros(payloadSize),
+    responseStatus: null,
+  };
+}
+
+function zeros(size: number): Payload {
+  return { type: PayloadType.COMPRESSABLE, body: new Uint8Array(size) };
+}
+
+/** status_code_and_message: the echoed status comes back from a unary and a bidi call alike. */
+async function checkEchoedStatus({ testService }: CaseContext, message: string): Promise<void> {
+  const responseStatus = { code: Status.UNKNOWN, message };
+  await expectStatus(
+    testService.UnaryCall({ ...simpleRequestDefaults(), responseStatus }),
+    Status.UNKNOWN,
+    'UnaryCall with response_status',
+    message,
+  );
+  const drained = (async () => {
+    const request = { ...outputRequest([1], 1), responseStatus };
+    for await (const _ of testService.FullDuplexCall([request]));
+  })();
+  await expectStatus(drained, Status.UNKNOWN, 'FullDuplexCall with response_status', message);
+}
+
+/** A request stream that sends nothing, and ends only once `signal` aborts. */
+function waitUntilAborted(signal: AbortSignal): AsyncIterable<StreamingInputCallRequest> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: async (): Promise<IteratorResult<StreamingInputCallRequest>> => {
+        await waitForAbort(signal);
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}
+
+// --- checks ------------------------------------------------------------------------------------
+
+function check(condition: boolean, failure: string): asserts condition {
+  if (!condition) throw new InteropCaseFailure(failure);
+}
+
+function checkEqual<T>(actual: T, expected: T, what: string): void {
+  check(
+    actual === expected,
+    `${what} is ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`,
+  );
+}
+
+/** A COMPRESSABLE payload of exactly `size` zero bytes. */
+function checkPayload(payload: Payload | null, size: number, what: string): void {
+  check(payload !== null, `${what} has no payload`);
+  checkEqual(payload.type, PayloadType.COMPRESSABLE, `${what}'s payload type`);
+  checkEqual(payload.body.length, size, `${what}'s payload size`);
+  check(
+    payload.body.every((byte) => byte === 0),
+    `${what}'s payload is not all zero bytes`,
+  );
+}
+
+/** A response stream of exactly these payload sizes, in order, ending OK. */
+async function checkStream(
+  responses: AsyncIterable<{ payload: Payload | null }>,
+  sizes: readonly number[],
+): Promise<void> {
+  let index = 0;
+  for await (const response of responses) {
+    check(index < sizes.length, `more than ${sizes.length} responses arrived`);
+    checkPayload(response.payload, sizes[index]!, `response ${index}`);
+    index++;
+  }
+  checkEqual(index, sizes.length, 'the number of responses');
+}
+
+/** The call fails with `code` (and `message`, when given); anything else is a failure. */
+async function expectStatus(
+  call: Promise<unknown>,
+  code: StatusCode,
+  what: string,
+  message?: string,
+): Promise<void> {
+  let outcome: unknown;
+  try {
+    await call;
+    outcome = undefined;
+  } catch (error) {
+    outcome = error;
+  }
+  if (!(outcome instanceof GrpcError)) {
+    const got = outcome === undefined ? 'succeeded' : `failed with ${String(outcome)}`;
+    throw new InteropCaseFailure(`${what} ${got}; it should end with ${statusName(code)}`);
+  }
+  check(
+    outcome.code === code,
+    `${what} ended with ${statusName(outcome.code)} (${JSON.stringify(outcome.message)}), not ${statusName(code)}`,
+  );
+  if (message !== undefined) {
+    checkEqual(outcome.message, message, `the status message of ${what}`);
+  }
+}
+
+function describeBytes(value: unknown): string {
+  if (value === undefined) return 'missing';
+  return value instanceof Buffer ? `0x${value.toString('hex')}` : JSON.stringify(value);
+}

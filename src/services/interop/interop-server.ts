@@ -1,0 +1,32 @@
+// The interop server: grpc.testing.TestService on a handwire Server, plaintext or TLS (grpc
+// doc/interop-test-descriptions.md, "Server": `--port`, `--use_tls`, server1.pem).
+
+import { readFileSync } from 'node:fs';
+import { Server } from '../../server/server.js';
+import type { TestCredentialFiles } from './test-credentials.js';
+import { ServedTestServiceDefinition, testServiceImplementation } from './test-service.js';
+
+export interface InteropServerOptions {
+  /** Serve over TLS with this certificate and key (grpc's server1.pem and server1.key). */
+  tls?: Pick<TestCredentialFiles, 'serverCert' | 'serverKey'>;
+}
+
+/**
+ * A Server with TestService registered. Responses may be gzip-compressed (when the client
+ * accepts gzip); each handler then decides per message, as CompressedResponse asks.
+ */
+export function createInteropServer(options: InteropServerOptions = {}): Server {
+  const server = new Server({
+    compression: 'gzip',
+    // large_unary and custom_metadata send 271,828-byte requests; grpc's 4 MiB default is plenty.
+    tls:
+      options.tls === undefined
+        ? undefined
+        : {
+            cert: readFileSync(options.tls.serverCert),
+            key: readFileSync(options.tls.serverKey),
+          },
+  });
+  server.addService(ServedTestServiceDefinition, testServiceImplementation);
+  return server;
+}
