@@ -3,8 +3,10 @@
 // one sentence on stderr and exit code 2, never a stack trace.
 
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_TARGET, genCsv } from './gen-csv.js';
 import { interopClient } from './interop-client.js';
 import { interopServer } from './interop-server.js';
+import { migrate } from './migrate.js';
 import { serve } from './serve.js';
 import { UsageError } from './usage-error.js';
 
@@ -38,6 +40,32 @@ function program(): Command {
     .option('--insecure', 'allow a non-loopback address without --auth-secret')
     .option('--demo', 'seed a thousand users and print commands to try')
     .action(serve);
+
+  handwire
+    .command('migrate')
+    .description('upload a CSV of user_id,current_offer,target_offer as one MigrateOffers stream')
+    .argument('<file>', 'the CSV file, or - for standard input')
+    .option('--server <host:port>', 'the handwire server', '127.0.0.1:50051')
+    .addOption(
+      new Option('--token <jwt>', 'send authorization: Bearer <jwt>').env('HANDWIRE_TOKEN'),
+    )
+    .option('--tls', "use TLS, trusting Node's bundled root certificates")
+    .option('--tls-ca <file>', 'use TLS, trusting this CA (PEM)')
+    .option('--tls-cert <file>', 'client certificate for mutual TLS (PEM)')
+    .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
+    .option('--tls-server-name <name>', 'name to expect in the server certificate')
+    .option('--connect-timeout <seconds>', 'give up connecting after this long', '10')
+    .action(migrate);
+
+  handwire
+    .command('gen-csv')
+    .description('write a migration CSV for the users of serve --demo')
+    .option('--users <n>', 'demo users to move (1 to 1000)', '1000')
+    .option('--rows <m>', 'rows to write, cycling over the users (default: one per user)')
+    .option('--target <code>', 'the offer to move them to', DEFAULT_TARGET)
+    .option('--output <file>', 'write here instead of standard output')
+    .option('--mix', 'add unknown users, mismatches, invalid and malformed lines')
+    .action(genCsv);
 
   // grpc's interop programs, with their flag names (doc/interop-test-descriptions.md).
   handwire

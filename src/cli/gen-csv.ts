@@ -1,0 +1,173 @@
+// `handwire gen-csv`: writes a migration CSV for the users of `handwire serve --demo`, whose ids and
+// first offers are reproducible (demo-data.ts), so a migration can be tried in two commands
+// (README "handwire migrate"; CONTRACT.md §2 MigrateOffers).
+//
+// Row i is for demo user i mod N, moving them from the offer --demo gave them to --target. With
+// more rows than users the rows cycle over the users: each user's first row migrates them and
+// every later row for them is skipped (they are on the target already). --mix replaces some rows,
+// at fixed places in every hundred, by each kind of failure, to see the error report.
+
+import { open } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { isOfferCode } from '../services/offers/validation.js';
+import { DEMO_OFFERS, DEMO_USER_COUNT, demoOffer, demoUserId } from './demo-data.js';
+import { MIGRATION_HEADER } from './migrate-csv.js';
+import { parseIntegerFlag, UsageError } from './usage-error.js';
+
+/** The flags as commander hands them over (strings until checked here). */
+export interface GenCsvFlags {
+  users: string;
+  rows?: string;
+  target: string;
+  output?: string;
+  mix?: boolean;
+}
+
+export interface GenCsvOptions {
+  users: number;
+  rows: number;
+  target: string;
+  mix: boolean;
+}
+
+/** The default target: an offer no demo user starts on, so a first upload migrates everyone. */
+export const DEFAULT_TARGET = 'UNLIMITED';
+
+/**
+ * With --mix, the row at each of these places in every hundred (0-based row index mod 100) is
+ * replaced by that kind of failure.
+ */
+export const MIX = {
+  /** A UUID no demo user has: "no user has id". */
+  unknownUser: 7,
+  /** The user's row with a current_offer they are not on: a mismatch (until they are migrated). */
+  mismatch: 23,
+  /** A target_offer that is not an offer code: an invalid row. */
+  invalidTarget: 42,
+  /** Two columns instead of three: malformed, never sent. */
+  missingColumn: 61,
+  /** A quote opened and never closed: malformed, never sent. */
+  unclosedQuote: 88,
+} as const;
+
+export function checkGenCsvFlags(flags: GenCsvFlags): GenCsvOptions {
+  const users = parseIntegerFlag('--users', flags.users, 1, DEMO_USER_COUNT);
+  const rows =
+    flags.rows === undefined ? users : parseIntegerFlag('--rows', flags.rows, 0, 2 ** 31 - 1);
+  if (!isOfferCode(flags.target)) {
+    throw new UsageError(
+      `--target must be an offer code, 1 to 64 of A-Z, 0-9, "_" or "-", not "${flags.target}"`,
+    );
+  }
+  return { users, rows, target: flags.target, mix: flags.mix === true };
+}
+
+/** The data lines of the file (no header), each ending in "\n". */
+export function* migrationLines(options: GenCsvOptions): Generator<string> {
+  // At most DEMO_USER_COUNT users: their ids are worked out once, not once per row.
+  const ids = Array.from({ length: options.users }, (_, i) => demoUserId(i));
+  for (let i = 0; i < options.rows; i++) {
+    const user = i % options.users;
+    const id = ids[user]!;
+    const current = demoOffer(user);
+    if (!options.mix) {
+      yield `${id},${current},${options.target}\n`;
+      continue;
+    }
+    switch (i % 100) {
+      case MIX.unknownUser:
+        yield `${demoUserId(DEMO_USER_COUNT + i)},${current},${options.target}\n`;
+        break;
+      case MIX.mismatch:
+        yield `${id},${DEMO_OFFERS[(user + 1) % DEMO_OFFERS.length]},${options.target}\n`;
+        break;
+      case MIX.invalidTarget:
+        yield `${id},${current},not an offer\n`;
+        break;
+      case MIX.missingColumn:
+        yield `${id},${current}\n`;
+        break;
+      case MIX.unclosedQuote:
+        yield `"${id},${current},${options.target}\n`;
+        break;
+      default:
+        yield `${id},${current},${options.target}\n`;
+    }
+  }
+}
+
+/** Writes the header and the lines to `out` in 64 KiB writes, waiting whenever it is full. */
+export async function writeMigrationCsv(options: GenCsvOptions, out: Writable): Promise<void> {
+  let chunk = `${MIGRATION_HEADER.join(',')}\n`;
+  for (const line of migrationLines(options)) {
+    chunk += line;
+    if (chunk.length >= 65536) {
+      if (!out.write(chunk)) await drained(out);
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+}
+
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      out.off('drain', onDrain);
+      reject(error);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
+/** What the file holds and what uploading it will do, in a sentence or two. */
+export function describeFile(options: GenCsvOptions, where: string): string {
+  const count = new Intl.NumberFormat('en-US');
+  const parts = [
+    `wrote ${count.format(options.rows)} rows for ${count.format(options.users)} demo users (moving them to ${options.target}) to ${where}`,
+  ];
+  if (options.rows > options.users) {
+    parts.push(
+      `rows cycle over the users, so each user's first row migrates them and the other ` +
+        `${count.format(options.rows - options.users)} rows are skipped`,
+    );
+  }
+  if (options.mix) {
+    parts.push(
+      'with --mix, rows 7, 23, 42, 61 and 88 of every hundred are an unknown user, an offer ' +
+        'mismatch, an invalid target, a missing column and an unclosed quote',
+    );
+  }
+  if ((DEMO_OFFERS as readonly string[]).includes(options.target)) {
+    parts.push(`demo users who start on ${options.target} are skipped`);
+  }
+  return `${parts.join('; ')}.`;
+}
+
+export async function genCsv(flags: GenCsvFlags): Promise<void> {
+  const options = checkGenCsvFlags(flags);
+  if (flags.output === undefined) {
+    await writeMigrationCsv(options, process.stdout);
+    console.error(describeFile(options, 'standard output'));
+    return;
+  }
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(flags.output, 'w');
+  } catch (error) {
+    throw new UsageError(
+      `cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const out = handle.createWriteStream();
+  await writeMigrationCsv(options, out);
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(resolve);
+  });
+  console.log(describeFile(options, flags.output));
+}
