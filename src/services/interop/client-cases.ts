@@ -70,7 +70,21 @@ async function clientCompressedUnary({ testService }: CaseContext): Promise<void
     Status.INVALID_ARGUMENT,
     'the CompressedRequest probe (an uncompressed request with expect_compressed true)',
   );
-  const compressed = await testService.UnaryCall(expectingCompressed, { compression: 'gzip' });
+  await sendCompressedUnaryRequests({ testService });
+}
+
+/**
+ * client_compressed_unary after its probe: a compressed request that says so, then an
+ * uncompressed one that says so. On its own, it shows a server without the CompressedRequest
+ * feature at least reads compressed requests.
+ */
+export async function sendCompressedUnaryRequests({
+  testService,
+}: Pick<CaseContext, 'testService'>): Promise<void> {
+  const compressed = await testService.UnaryCall(
+    { ...simpleRequest(), expectCompressed: { value: true } },
+    { compression: 'gzip' },
+  );
   checkPayload(compressed.payload, 314_159, 'the response to the compressed request');
   const plain = await testService.UnaryCall({
     ...simpleRequest(),
@@ -101,6 +115,13 @@ async function clientCompressedStreaming({ testService }: CaseContext): Promise<
     Status.INVALID_ARGUMENT,
     'the CompressedRequest probe (an uncompressed message with expect_compressed true)',
   );
+  await sendCompressedStreamingRequests({ testService });
+}
+
+/** client_compressed_streaming after its probe (see sendCompressedUnaryRequests). */
+export async function sendCompressedStreamingRequests({
+  testService,
+}: Pick<CaseContext, 'testService'>): Promise<void> {
   // The first message compressed, the second not: compression decided per message.
   const options: PerMessageCompression = {
     compression: 'gzip',
