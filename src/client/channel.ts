@@ -13,6 +13,7 @@ import {
 } from './retry-policy.js';
 import { type Connection, type ConnectivityState, Subchannel } from './subchannel.js';
 import { type Address, parseTarget } from './target.js';
+import { type ClientTlsOptions, checkTlsOptions } from './tls.js';
 
 export type { ConnectivityState } from './subchannel.js';
 
@@ -42,6 +43,8 @@ export interface ChannelOptions {
   keepalivePermitWithoutCalls?: boolean;
   /** grpc's service config: retry policies per service or method, and retry throttling (A6). */
   serviceConfig?: ServiceConfig;
+  /** TLS: its presence means h2 over TLS; without it the channel speaks plaintext h2c. */
+  tls?: ClientTlsOptions;
 }
 
 /** Options with every default filled in. */
@@ -63,8 +66,13 @@ const FOUR_MIB = 4 * 1024 * 1024;
 export class Channel {
   readonly addresses: readonly Address[];
   readonly options: ResolvedChannelOptions;
-  /** The `:authority` sent with calls: the first address's host:port. */
+  /**
+   * The `:authority` sent with calls: the first address's host:port, or `tls.serverName` when
+   * given (grpc-go takes the authority from the credentials' server name override).
+   */
   readonly authority: string;
+  /** The `:scheme` sent with calls: `https` over TLS, else `http`. */
+  readonly scheme: 'http' | 'https';
   private readonly subchannels: Subchannel[];
   private readonly listeners = new Set<(state: ConnectivityState) => void>();
   private currentState: ConnectivityState = 'idle';
@@ -78,7 +86,9 @@ export class Channel {
   constructor(target: string | readonly string[], options: ChannelOptions = {}) {
     this.addresses = parseTarget(target);
     const first = this.addresses[0]!;
-    this.authority = first.kind === 'unix' ? 'localhost' : first.label;
+    if (options.tls !== undefined) checkTlsOptions(options.tls);
+    this.authority = options.tls?.serverName ?? (first.kind === 'unix' ? 'localhost' : first.label);
+    this.scheme = options.tls === undefined ? 'http' : 'https';
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_BACKOFF.minConnectTimeoutMs;
     const maxReceiveMessageLength = options.maxReceiveMessageLength ?? FOUR_MIB;
     if (!(maxReceiveMessageLength >= 0)) {
@@ -117,6 +127,7 @@ export class Channel {
       multiplier: options.reconnectBackoffMultiplier,
       jitter: options.reconnectBackoffJitter,
       onSession: (connection: Connection) => startKeepalive(connection, keepalive),
+      tls: options.tls,
     };
     this.subchannels = this.addresses.map(
       (address) => new Subchannel(address, subchannelOptions, () => this.updateState()),

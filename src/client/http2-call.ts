@@ -180,7 +180,7 @@ export class Http2Call<Req, Res> {
     this.connection = connection;
     const headers: OutgoingHttpHeaders = {
       ':method': 'POST',
-      ':scheme': 'http',
+      ':scheme': this.channel.scheme,
       ':path': this.method.path,
       ':authority': this.channel.authority,
       'content-type': GRPC_CONTENT_TYPE,

@@ -4,10 +4,17 @@
 
 import http2, { type ClientHttp2Session } from 'node:http2';
 import net from 'node:net';
+import tls from 'node:tls';
 import { GrpcError } from '../transport/grpc-error.js';
 import { Status } from '../transport/status.js';
 import { ConnectionBackoff, type ConnectionBackoffOptions } from './connection-backoff.js';
 import type { Address } from './target.js';
+import {
+  type ClientTlsOptions,
+  describeTlsError,
+  isTlsError,
+  secureConnectOptions,
+} from './tls.js';
 
 /** The connectivity states of connectivity-semantics-and-api.md. */
 export type ConnectivityState = 'idle' | 'connecting' | 'ready' | 'transientFailure' | 'shutdown';
@@ -84,6 +91,8 @@ export interface SubchannelOptions extends ConnectionBackoffOptions {
   readonly http2Settings?: http2.Settings;
   /** Called on every session created, for keepalive. */
   readonly onSession?: (connection: Connection) => void;
+  /** Connect over TLS with these options; plaintext (h2c) when absent. */
+  readonly tls?: ClientTlsOptions;
 }
 
 /**
@@ -168,20 +177,17 @@ export class Subchannel {
     this.setState('connecting');
     const timeoutMs = this.backoff.beginAttempt();
     const address = this.address;
-    const session =
-      address.kind === 'unix'
-        ? http2.connect('http://localhost', {
-            createConnection: () => net.connect(address.path),
-            settings: { enablePush: false, ...this.options.http2Settings },
-          })
-        : http2.connect(`http://${address.label}`, {
-            settings: { enablePush: false, ...this.options.http2Settings },
-          });
+    const session = this.openSession();
     this.openSessions.add(session);
     // A session error also arrives as a call's stream error or a close: never crash on it.
     session.on('error', () => {});
     session.once('close', () => this.openSessions.delete(session));
+    // node:http2 does not always pass a TLS socket's error on: a TLS 1.3 alert after the
+    // handshake ("certificate required") marks the session destroyed without 'error' or
+    // 'close'. So the socket's own error is watched too, by the connect and by adopt().
+    const socket = session.socket;
     return new Promise<Connection>((resolve, reject) => {
+      let settled = false;
       let tcpConnected = false;
       const onConnect = () => {
         tcpConnected = true;
@@ -194,6 +200,8 @@ export class Subchannel {
         session.off('close', onClose);
       };
       const fail = (error: GrpcError) => {
+        if (settled) return;
+        settled = true;
         cleanup();
         session.destroy();
         this.connecting = undefined;
@@ -213,10 +221,14 @@ export class Subchannel {
       const timer = setTimeout(() => {
         const what = tcpConnected
           ? `connected over TCP but the peer sent no HTTP/2 SETTINGS within ${timeoutMs} ms (is it a gRPC server?)`
-          : `no connection within ${timeoutMs} ms`;
+          : this.options.tls !== undefined
+            ? `no TLS handshake completed within ${timeoutMs} ms`
+            : `no connection within ${timeoutMs} ms`;
         fail(new GrpcError(Status.UNAVAILABLE, `connect to ${address.label} timed out: ${what}`));
       }, timeoutMs);
       const onSettings = () => {
+        if (settled) return;
+        settled = true;
         cleanup();
         this.connecting = undefined;
         this.backoff.reset();
@@ -224,7 +236,12 @@ export class Subchannel {
         this.adopt(connection);
         resolve(connection);
       };
-      const onError = (error: unknown) => fail(describeConnectError(address, error));
+      const onError = (error: unknown) =>
+        fail(
+          this.options.tls !== undefined && isTlsError(error)
+            ? describeTlsError(address, error)
+            : describeConnectError(address, error),
+        );
       const onClose = () =>
         fail(
           new GrpcError(
@@ -236,7 +253,30 @@ export class Subchannel {
       session.once('remoteSettings', onSettings);
       session.once('error', onError);
       session.once('close', onClose);
+      socket.once('error', onError);
     });
+  }
+
+  /** A new HTTP/2 session to the address: h2c, or h2 over TLS when the channel has `tls`. */
+  private openSession(): ClientHttp2Session {
+    const address = this.address;
+    const settings = { enablePush: false, ...this.options.http2Settings };
+    const secure = this.options.tls;
+    if (secure === undefined) {
+      return address.kind === 'unix'
+        ? http2.connect('http://localhost', {
+            createConnection: () => net.connect(address.path),
+            settings,
+          })
+        : http2.connect(`http://${address.label}`, { settings });
+    }
+    const tlsOptions = secureConnectOptions(secure, address);
+    return address.kind === 'unix'
+      ? http2.connect('https://localhost', {
+          createConnection: () => tls.connect({ ...tlsOptions, path: address.path }),
+          settings,
+        })
+      : http2.connect(`https://${address.label}`, { ...tlsOptions, settings });
   }
 
   /** Makes a connected session available to calls, until GOAWAY or close takes it out. */
@@ -254,6 +294,10 @@ export class Subchannel {
     };
     session.once('goaway', retire);
     session.once('close', retire);
+    session.socket.once('error', (error: Error) => {
+      retire();
+      if (!session.destroyed) session.destroy(error);
+    });
     this.options.onSession?.(connection);
   }
 }

@@ -122,15 +122,19 @@ const implementation: grpc.UntypedServiceImplementation = {
   },
 };
 
-/** Starts a grpc-js Echo server on a free loopback port, shut down after the test. */
+/**
+ * Starts a grpc-js Echo server on a free loopback port, shut down after the test; plaintext
+ * unless `credentials` (say, `grpc.ServerCredentials.createSsl(…)`) are given.
+ */
 export async function startGrpcJsEchoServer(
   t: Test,
   options: grpc.ServerOptions = {},
+  credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
 ): Promise<{ server: grpc.Server; address: string; port: number }> {
   const server = new grpc.Server(options);
   server.addService(SERVICE, implementation);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync('127.0.0.1:0', credentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );

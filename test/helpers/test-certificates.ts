@@ -1,0 +1,108 @@
+// A throwaway CA and the certificates TLS tests need, made by the openssl CLI in a temporary
+// directory removed after the test (RFC 5280 certificates; subjectAltName as node:tls checks it).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+
+export interface KeyPair {
+  key: Buffer;
+  cert: Buffer;
+}
+
+export interface TestCertificates {
+  /** The test CA's certificate: the root a client or server trusts. */
+  ca: Buffer;
+  /** A server certificate for IP 127.0.0.1 and DNS localhost. */
+  server: KeyPair;
+  /** A server certificate for DNS handwire.test only: reachable by name override alone. */
+  namedServer: KeyPair;
+  /** A client certificate, for mutual TLS. */
+  client: KeyPair;
+}
+
+/** Runs openssl with `args` in `dir`; a missing or failing openssl throws (and fails the test). */
+function openssl(dir: string, args: string[]): string {
+  return execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+}
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+function issue(
+  dir: string,
+  name: string,
+  subject: string,
+  serial: string,
+  extensions: string[],
+): KeyPair {
+  writeFileSync(join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
+  openssl(dir, [
+    'req',
+    ...EC_KEY,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  ]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-set_serial',
+    serial,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
+  ]);
+  return {
+    key: readFileSync(join(dir, `${name}.key`)),
+    cert: readFileSync(join(dir, `${name}.crt`)),
+  };
+}
+
+/** Makes a CA and its certificates for one test file; the files are removed after `t`. */
+export function makeTestCertificates(t: Test): TestCertificates {
+  const dir = mkdtempSync(join(tmpdir(), 'handwire-client-tls-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=handwire client test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  return {
+    ca: readFileSync(join(dir, 'ca.crt')),
+    server: issue(dir, 'server', '/CN=localhost', '0x3001', [
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'extendedKeyUsage=serverAuth',
+    ]),
+    namedServer: issue(dir, 'named', '/CN=handwire.test', '0x3002', [
+      'subjectAltName=DNS:handwire.test',
+      'extendedKeyUsage=serverAuth',
+    ]),
+    client: issue(dir, 'client', '/CN=handwire client', '0x4001', ['extendedKeyUsage=clientAuth']),
+  };
+}
