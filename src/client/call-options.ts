@@ -18,6 +18,11 @@ export interface CallOptions {
   onTrailer?: (metadata: Metadata) => void;
   /** Compress request messages with this encoding (compression.md). Default identity. */
   compression?: 'identity' | 'gzip' | 'deflate';
+  /**
+   * With `compression`, asked for each request message by its 0-based index: false sends that
+   * message uncompressed (Compressed-Flag 0), as compression.md allows per message. Default: all.
+   */
+  compressMessage?: (index: number) => boolean;
   /** Wait for the channel to be ready instead of failing fast when it is not (wait-for-ready.md). */
   waitForReady?: boolean;
 }

@@ -112,8 +112,10 @@ async function encodeCompressed<Req>(
   return frameBytes(await compress(encoding, encodeMessage(method.requestCodec, request)), true);
 }
 
-function isCompressed(options: CallOptions): boolean {
-  return options.compression !== undefined && options.compression !== 'identity';
+/** True when request message `index` goes compressed: an encoding is set and not declined. */
+function compresses(options: CallOptions, index: number): boolean {
+  if (options.compression === undefined || options.compression === 'identity') return false;
+  return options.compressMessage === undefined || options.compressMessage(index);
 }
 
 /** Collects the single response of a unary or client-streaming call. */
@@ -152,7 +154,7 @@ function unaryCall<Req, Res>(
 ): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     const sink = new SingleResponse(resolve, reject);
-    if (!isCompressed(options)) {
+    if (!compresses(options, 0)) {
       // Encoded before the call starts, so a message the codec rejects fails without a stream.
       const frame = encodeFrame(method.requestCodec, request);
       startSingleRequest(channel, method, frame, options, sink);
@@ -189,7 +191,7 @@ function serverStreamingCall<Req, Res>(
   options: CallOptions,
 ): AsyncIterable<Res> {
   const responses = new ResponseStream<Res>();
-  if (!isCompressed(options)) {
+  if (!compresses(options, 0)) {
     const frame = encodeFrame(method.requestCodec, request);
     responses.call = startSingleRequest(channel, method, frame, options, responses);
   } else {
@@ -244,9 +246,8 @@ async function sendRequests<Req, Res>(
     Symbol.asyncIterator in requests
       ? requests[Symbol.asyncIterator]()
       : (requests as Iterable<Req>)[Symbol.iterator]();
-  const encoding = isCompressed(options) ? options.compression! : undefined;
   try {
-    for (;;) {
+    for (let index = 0; ; index++) {
       if (call.isDone) break;
       const result = await iterator.next();
       if (result.done) {
@@ -254,10 +255,9 @@ async function sendRequests<Req, Res>(
         return;
       }
       if (call.isDone) break;
-      const frame =
-        encoding === undefined
-          ? encodeFrame(method.requestCodec, result.value)
-          : await encodeCompressed(method, result.value, encoding);
+      const frame = compresses(options, index)
+        ? await encodeCompressed(method, result.value, options.compression!)
+        : encodeFrame(method.requestCodec, result.value);
       if (!call.write(frame)) await call.writable();
     }
     await iterator.return?.();
