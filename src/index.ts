@@ -15,6 +15,15 @@ export {
   createClient,
 } from './client/client.js';
 export type { ClientCall, ClientInterceptor, ClientNext } from './client/interceptor.js';
+export type {
+  HedgingPolicy,
+  MethodConfig,
+  MethodName,
+  RetryPolicy,
+  RetryThrottlingConfig,
+  ServiceConfig,
+} from './client/retry-policy.js';
+export type { ClientTlsOptions } from './client/tls.js';
 export type { ServerCallContext } from './server/call-context.js';
 export type {
   BidiStreamingHandler,
