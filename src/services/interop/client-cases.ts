@@ -43,12 +43,6 @@ export function caseContext(channel: Channel): CaseContext {
   };
 }
 
-/**
- * Call options with `compressMessage`, the per-message compression switch of CallOptions
- * (false sends that request message uncompressed even when `compression` is set).
- */
-type PerMessageCompression = CallOptions & { compressMessage?: (index: number) => boolean };
-
 // --- the cases ---------------------------------------------------------------------------------
 
 async function emptyUnary({ testService }: CaseContext): Promise<void> {
@@ -123,7 +117,7 @@ export async function sendCompressedStreamingRequests({
   testService,
 }: Pick<CaseContext, 'testService'>): Promise<void> {
   // The first message compressed, the second not: compression decided per message.
-  const options: PerMessageCompression = {
+  const options: CallOptions = {
     compression: 'gzip',
     compressMessage: (index) => index === 0,
   };

@@ -1,0 +1,196 @@
+// The handwire interop client against the handwire interop server: every case of grpc's
+// doc/interop-test-descriptions.md that needs no cloud credentials, in process (plaintext and
+// TLS), then through the two commands, `handwire interop-server` and `handwire interop-client`.
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { type InteropClientFlags, interopClient } from '../../src/cli/interop-client.js';
+import { interopServer } from '../../src/cli/interop-server.js';
+import { createChannel } from '../../src/client/channel.js';
+import type { ServerInterceptor } from '../../src/server/interceptor.js';
+import {
+  caseContext,
+  INTEROP_CASES,
+  type InteropCaseName,
+} from '../../src/services/interop/client-cases.js';
+import { createInteropServer } from '../../src/services/interop/interop-server.js';
+import {
+  findTestCredentials,
+  TEST_SERVER_HOST_OVERRIDE,
+} from '../../src/services/interop/test-credentials.js';
+import type { BoolValue } from '../../src/wire/messages/grpc-testing.js';
+import { childEnv } from '../helpers/child-env.js';
+import { runHandwire } from '../helpers/serve-process.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/**
+ * Stricter than the descriptions ask of a server: every request that carries expect_compressed
+ * must have arrived exactly so — compressed when true, and uncompressed when false. This checks
+ * the handwire client's per-message compression from the other end of the wire.
+ */
+function compressionWitness() {
+  const seen: { method: string; expected: boolean; compressed: boolean }[] = [];
+  const interceptor: ServerInterceptor = (next) => async (call) => {
+    const method = call.method.path;
+    const note = (message: { expectCompressed: BoolValue | null }): void => {
+      if (message.expectCompressed === null) return;
+      const compressed = call.context.requestWasCompressed(message);
+      seen.push({ method, expected: message.expectCompressed.value, compressed });
+    };
+    if (method.endsWith('/UnaryCall')) note(call.request as never);
+    if (method.endsWith('/StreamingInputCall')) {
+      const requests = call.request as AsyncIterable<never>;
+      call.request = (async function* () {
+        for await (const message of requests) {
+          note(message);
+          yield message;
+        }
+      })();
+    }
+    return next(call);
+  };
+  return { seen, interceptor };
+}
+
+t.test('handwire interop client → handwire interop server, every case', async (t) => {
+  const witness = compressionWitness();
+  const server = createInteropServer({ interceptors: [witness.interceptor] });
+  const { address } = await server.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.close({ graceMs: 1000 }));
+  const channel = createChannel(address, { connectTimeoutMs: 5000 });
+  t.teardown(() => channel.close());
+  const context = caseContext(channel);
+  for (const name of Object.keys(INTEROP_CASES) as InteropCaseName[]) {
+    await t.resolves(INTEROP_CASES[name](context), name);
+  }
+  // client_compressed_unary: probe (false arrival), compressed, plain; the streaming case: probe,
+  // then its first message compressed and its second not.
+  t.same(
+    witness.seen.map(({ expected, compressed }) => [expected, compressed]),
+    [
+      [true, false],
+      [true, true],
+      [false, false],
+      [true, false],
+      [true, true],
+      [false, false],
+    ],
+    'each request arrived compressed or not as its expect_compressed says (probes excepted)',
+  );
+});
+
+t.test('over TLS with grpc test certificate', async (t) => {
+  const credentials = findTestCredentials();
+  if (credentials === undefined) {
+    t.fail("grpc's test certificates (server1.pem, ca.pem) are missing: install ruby-grpc");
+    return;
+  }
+  const server = createInteropServer({ tls: credentials });
+  const { address } = await server.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.close({ graceMs: 1000 }));
+  const channel = createChannel(address, {
+    connectTimeoutMs: 5000,
+    tls: { ca: readFileSync(credentials.ca), serverName: TEST_SERVER_HOST_OVERRIDE },
+  });
+  t.teardown(() => channel.close());
+  const context = caseContext(channel);
+  for (const name of ['large_unary', 'ping_pong', 'custom_metadata'] as const) {
+    await t.resolves(INTEROP_CASES[name](context), name);
+  }
+});
+
+t.test('the commands: interop-server and interop-client --test_case all', async (t) => {
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, 'interop-server', '--port', '0'],
+    {
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  t.teardown(async () => {
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${output}`)), 20_000);
+    server.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (127\.0\.0\.1:\d+)/.exec(output);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  const port = address.split(':')[1]!;
+  const all = await runHandwire(['interop-client', '--server_port', port, '--test_case', 'all']);
+  t.equal(all.code, 0, 'exit code 0', { stdout: all.stdout, stderr: all.stderr });
+  const passed = all.stdout.split('\n').filter((line) => line.startsWith('PASS '));
+  t.same(
+    passed.map((line) => line.split(' ')[1]),
+    Object.keys(INTEROP_CASES),
+    'one PASS line per case, in order',
+  );
+
+  // A TLS client against this plaintext server: the case fails, exit code 1, with the reason.
+  const mismatch = await runHandwire([
+    'interop-client',
+    '--server_port',
+    port,
+    '--test_case',
+    'empty_unary',
+    '--use_tls=true',
+    '--use_test_ca',
+  ]);
+  t.equal(mismatch.code, 1);
+  t.match(mismatch.stdout, /^FAIL empty_unary: /m);
+});
+
+t.test('bad flags are one sentence (a UsageError), exit code 2', async (t) => {
+  const clientCases: [InteropClientFlags, RegExp][] = [
+    [{ server_host: '127.0.0.1', test_case: 'all' }, /--server_port is required/],
+    [{ server_host: '127.0.0.1', server_port: '1' }, /--test_case is required/],
+    [{ server_host: '127.0.0.1', server_port: '1', test_case: 'nope' }, /not a case this client/],
+    [{ server_host: '127.0.0.1', server_port: 'x', test_case: 'all' }, /--server_port must be/],
+    [
+      { server_host: '127.0.0.1', server_port: '1', test_case: 'all', use_tls: 'maybe' },
+      /--use_tls takes true or false/,
+    ],
+  ];
+  for (const [flags, message] of clientCases) {
+    await t.rejects(interopClient(flags), { name: 'UsageError', message }, JSON.stringify(flags));
+  }
+  await t.rejects(interopServer({ host: '127.0.0.1' }), { message: /--port is required/ });
+  // A missing GRPC_TEST_CREDS_DIR means no certificates: --use_tls must say where to get them.
+  const previous = process.env.GRPC_TEST_CREDS_DIR;
+  process.env.GRPC_TEST_CREDS_DIR = '/nonexistent';
+  t.teardown(() => {
+    if (previous === undefined) delete process.env.GRPC_TEST_CREDS_DIR;
+    else process.env.GRPC_TEST_CREDS_DIR = previous;
+  });
+  await t.rejects(interopServer({ host: '127.0.0.1', port: '0', use_tls: true }), {
+    message: /--use_tls needs grpc's test certificate/,
+  });
+  await t.rejects(
+    interopClient({
+      server_host: '127.0.0.1',
+      server_port: '1',
+      test_case: 'all',
+      use_tls: 'true',
+      use_test_ca: true,
+    }),
+    { message: /--use_test_ca needs grpc's test ca.pem/ },
+  );
+
+  const result = await runHandwire(['interop-client', '--server_port', '1', '--test_case', 'x']);
+  t.equal(result.code, 2, 'the command exits 2');
+  t.match(result.stderr, /^handwire: --test_case "x" is not a case this client runs/);
+});
