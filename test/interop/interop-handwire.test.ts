@@ -9,51 +9,25 @@ import t from 'tap';
 import { type InteropClientFlags, interopClient } from '../../src/cli/interop-client.js';
 import { interopServer } from '../../src/cli/interop-server.js';
 import { createChannel } from '../../src/client/channel.js';
-import type { ServerInterceptor } from '../../src/server/interceptor.js';
 import {
   caseContext,
   INTEROP_CASES,
   type InteropCaseName,
+  runInteropCase,
 } from '../../src/services/interop/client-cases.js';
 import { createInteropServer } from '../../src/services/interop/interop-server.js';
 import {
   findTestCredentials,
   TEST_SERVER_HOST_OVERRIDE,
 } from '../../src/services/interop/test-credentials.js';
-import type { BoolValue } from '../../src/wire/messages/grpc-testing.js';
+import {
+  compressionWitness,
+  EXPECTED_COMPRESSION,
+} from '../fixtures/interop/compression-witness.js';
 import { childEnv } from '../helpers/child-env.js';
 import { runHandwire } from '../helpers/serve-process.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-/**
- * Stricter than the descriptions ask of a server: every request that carries expect_compressed
- * must have arrived exactly so — compressed when true, and uncompressed when false. This checks
- * the handwire client's per-message compression from the other end of the wire.
- */
-function compressionWitness() {
-  const seen: { method: string; expected: boolean; compressed: boolean }[] = [];
-  const interceptor: ServerInterceptor = (next) => async (call) => {
-    const method = call.method.path;
-    const note = (message: { expectCompressed: BoolValue | null }): void => {
-      if (message.expectCompressed === null) return;
-      const compressed = call.context.requestWasCompressed(message);
-      seen.push({ method, expected: message.expectCompressed.value, compressed });
-    };
-    if (method.endsWith('/UnaryCall')) note(call.request as never);
-    if (method.endsWith('/StreamingInputCall')) {
-      const requests = call.request as AsyncIterable<never>;
-      call.request = (async function* () {
-        for await (const message of requests) {
-          note(message);
-          yield message;
-        }
-      })();
-    }
-    return next(call);
-  };
-  return { seen, interceptor };
-}
 
 t.test('handwire interop client → handwire interop server, every case', async (t) => {
   const witness = compressionWitness();
@@ -64,20 +38,13 @@ t.test('handwire interop client → handwire interop server, every case', async 
   t.teardown(() => channel.close());
   const context = caseContext(channel);
   for (const name of Object.keys(INTEROP_CASES) as InteropCaseName[]) {
-    await t.resolves(INTEROP_CASES[name](context), name);
+    await t.resolves(runInteropCase(name, context, 20_000), name);
   }
   // client_compressed_unary: probe (false arrival), compressed, plain; the streaming case: probe,
   // then its first message compressed and its second not.
   t.same(
     witness.seen.map(({ expected, compressed }) => [expected, compressed]),
-    [
-      [true, false],
-      [true, true],
-      [false, false],
-      [true, false],
-      [true, true],
-      [false, false],
-    ],
+    EXPECTED_COMPRESSION,
     'each request arrived compressed or not as its expect_compressed says (probes excepted)',
   );
 });
@@ -98,7 +65,7 @@ t.test('over TLS with grpc test certificate', async (t) => {
   t.teardown(() => channel.close());
   const context = caseContext(channel);
   for (const name of ['large_unary', 'ping_pong', 'custom_metadata'] as const) {
-    await t.resolves(INTEROP_CASES[name](context), name);
+    await t.resolves(runInteropCase(name, context, 20_000), name);
   }
 });
 

@@ -73,6 +73,10 @@ t.test('Ruby interop client → handwire interop server', async (t) => {
   }
 
   for (const name of NOT_IN_RUBY_CLIENT) {
-    t.skip(`${name}: the Ruby interop client (ruby-grpc 1.51) does not implement this case`);
+    t.test(
+      name,
+      { skip: 'the Ruby interop client (ruby-grpc 1.51) does not implement it' },
+      () => {},
+    );
   }
 });

@@ -312,6 +312,29 @@ export const INTEROP_CASES = {
 
 export type InteropCaseName = keyof typeof INTEROP_CASES;
 
+/**
+ * Runs one case, failing it if it takes longer than `timeoutMs` (30 s): a peer that never answers
+ * must fail the case, not hang the program (DESIGN.md: a timer on every wait).
+ */
+export async function runInteropCase(
+  name: InteropCaseName,
+  context: CaseContext,
+  timeoutMs = 30_000,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new InteropCaseFailure(`${name} did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([INTEROP_CASES[name](context), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function isInteropCaseName(name: string): name is InteropCaseName {
   return Object.hasOwn(INTEROP_CASES, name);
 }
