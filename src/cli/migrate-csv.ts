@@ -150,15 +150,16 @@ export class MigrationCsv {
 
   /** A read or parse failure as one sentence naming the file (and the line, when it is one). */
   private describe(error: unknown): CsvFileError {
-    const code = (error as CsvError | NodeJS.ErrnoException).code;
-    if (code === 'CSV_MAX_RECORD_SIZE') {
+    const csvError = error as Partial<CsvError>;
+    if (csvError.code === 'CSV_MAX_RECORD_SIZE') {
+      // The parser works ahead of the rows pulled, so its own count says which line it was.
       return new CsvFileError(
-        `${this.name} line ${this.line + 1} is longer than ${MAX_LINE_BYTES / 1024} KiB: ` +
+        `${this.name} line ${csvError.lines} is longer than ${MAX_LINE_BYTES / 1024} KiB: ` +
           'not a migration row (is this the right file?)',
       );
     }
     const reason = error instanceof Error ? error.message : String(error);
-    return new CsvFileError(`${this.name} could not be read after line ${this.line}: ${reason}`);
+    return new CsvFileError(`${this.name} could not be read: ${reason}`);
   }
 }
 

@@ -1,0 +1,155 @@
+// `handwire gen-csv`: rows for the --demo users from the offer each starts on, cycling when there
+// are more rows than users, --mix's failures at their fixed places, and its flags.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import t from 'tap';
+import { demoOffer, demoUserId } from '../../src/cli/demo-data.js';
+import {
+  checkGenCsvFlags,
+  DEFAULT_TARGET,
+  describeFile,
+  MIX,
+  migrationLines,
+  writeMigrationCsv,
+} from '../../src/cli/gen-csv.js';
+import { runHandwire } from '../helpers/serve-process.js';
+
+const options = (overrides = {}) => ({
+  users: 3,
+  rows: 3,
+  target: DEFAULT_TARGET,
+  mix: false,
+  ...overrides,
+});
+
+t.test('one row per user, from the demo offer to the target', async (t) => {
+  t.same(
+    [...migrationLines(options())],
+    [
+      `${demoUserId(0)},BASIC,UNLIMITED\n`,
+      `${demoUserId(1)},PLUS,UNLIMITED\n`,
+      `${demoUserId(2)},PREMIUM,UNLIMITED\n`,
+    ],
+  );
+});
+
+t.test('more rows than users cycle over the users', async (t) => {
+  const lines = [...migrationLines(options({ users: 2, rows: 5, target: 'GOLD' }))];
+  t.same(lines, [
+    `${demoUserId(0)},BASIC,GOLD\n`,
+    `${demoUserId(1)},PLUS,GOLD\n`,
+    `${demoUserId(0)},BASIC,GOLD\n`,
+    `${demoUserId(1)},PLUS,GOLD\n`,
+    `${demoUserId(0)},BASIC,GOLD\n`,
+  ]);
+});
+
+t.test('--mix puts each kind of failure at its place in every hundred', async (t) => {
+  const lines = [...migrationLines(options({ users: 150, rows: 200, mix: true }))];
+  t.equal(lines.length, 200);
+  for (const base of [0, 100]) {
+    const user = (i: number) => (base + i) % 150;
+    t.equal(
+      lines[base + MIX.unknownUser],
+      `${demoUserId(1000 + base + 7)},${demoOffer(user(7))},UNLIMITED\n`,
+    );
+    t.equal(
+      lines[base + MIX.mismatch],
+      `${demoUserId(user(23))},${demoOffer(user(23) + 1)},UNLIMITED\n`,
+    );
+    t.equal(
+      lines[base + MIX.invalidTarget],
+      `${demoUserId(user(42))},${demoOffer(user(42))},not an offer\n`,
+    );
+    t.equal(lines[base + MIX.missingColumn], `${demoUserId(user(61))},${demoOffer(user(61))}\n`);
+    t.equal(
+      lines[base + MIX.unclosedQuote],
+      `"${demoUserId(user(88))},${demoOffer(user(88))},UNLIMITED\n`,
+    );
+    t.equal(lines[base + 50], `${demoUserId(user(50))},${demoOffer(user(50))},UNLIMITED\n`);
+  }
+});
+
+t.test('the file is the header then the lines, whatever the write size', async (t) => {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const rows = 5000; // ~250 KB: several 64 KiB writes
+  await writeMigrationCsv(options({ users: 1000, rows }), out);
+  out.end();
+  const lines = Buffer.concat(chunks).toString().split('\n');
+  t.equal(lines[0], 'user_id,current_offer,target_offer');
+  t.equal(lines.length, rows + 2, 'header, rows, and the empty string after the last newline');
+  t.equal(lines[rows], `${demoUserId(999)},BASIC,UNLIMITED`);
+  t.equal(lines[rows + 1], '');
+});
+
+t.test('flags: users within the demo, rows, an offer code as target', async (t) => {
+  t.same(checkGenCsvFlags({ users: '1000', target: 'GOLD' }), {
+    users: 1000,
+    rows: 1000,
+    target: 'GOLD',
+    mix: false,
+  });
+  t.same(checkGenCsvFlags({ users: '10', rows: '0', target: 'X', mix: true }), {
+    users: 10,
+    rows: 0,
+    target: 'X',
+    mix: true,
+  });
+  t.throws(() => checkGenCsvFlags({ users: '1001', target: 'GOLD' }), {
+    message: '--users must be a whole number from 1 to 1000, not "1001"',
+  });
+  t.throws(() => checkGenCsvFlags({ users: '0', target: 'GOLD' }), { name: 'UsageError' });
+  t.throws(() => checkGenCsvFlags({ users: '5', rows: '-1', target: 'GOLD' }), {
+    name: 'UsageError',
+  });
+  t.throws(() => checkGenCsvFlags({ users: '5', target: 'gold' }), {
+    message: /--target must be an offer code/,
+  });
+});
+
+t.test('the summary says what uploading the file will do', async (t) => {
+  t.equal(
+    describeFile(options({ users: 1000, rows: 1_000_000 }), 'big.csv'),
+    'wrote 1,000,000 rows for 1,000 demo users (moving them to UNLIMITED) to big.csv; rows cycle ' +
+      "over the users, so each user's first row migrates them and the other 999,000 rows are skipped.",
+  );
+  t.match(
+    describeFile(options({ target: 'PLUS', mix: true }), 'x'),
+    /with --mix, rows 7, 23, 42, 61 and 88 of every hundred.*demo users who start on PLUS are skipped\.$/,
+  );
+});
+
+t.test('the command writes to --output or to standard output', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'handwire-gen-csv-'));
+  const file = join(dir, 'offers.csv');
+  const written = await runHandwire(['gen-csv', '--users', '5', '--rows', '7', '--output', file]);
+  t.equal(written.code, 0, written.stderr);
+  t.match(
+    written.stdout,
+    /^wrote 7 rows for 5 demo users \(moving them to UNLIMITED\) to .*offers\.csv/,
+  );
+  const lines = readFileSync(file, 'utf8').split('\n');
+  t.equal(lines.length, 9);
+  t.equal(lines[6], `${demoUserId(0)},BASIC,UNLIMITED`);
+
+  const piped = await runHandwire(['gen-csv', '--users', '2', '--target', 'GOLD']);
+  t.equal(piped.code, 0);
+  t.equal(
+    piped.stdout,
+    `user_id,current_offer,target_offer\n${demoUserId(0)},BASIC,GOLD\n${demoUserId(1)},PLUS,GOLD\n`,
+  );
+  t.match(piped.stderr, /^wrote 2 rows .* to standard output\.\n$/);
+
+  const unwritable = await runHandwire(['gen-csv', '--output', join(dir, 'no', 'such', 'dir.csv')]);
+  t.equal(unwritable.code, 2);
+  t.match(unwritable.stderr, /^handwire: cannot write .*dir\.csv: ENOENT\n$/);
+
+  const badFlag = await runHandwire(['gen-csv', '--users', 'many']);
+  t.equal(badFlag.code, 2);
+  t.match(badFlag.stderr, /--users must be a whole number from 1 to 1000, not "many"/);
+});
