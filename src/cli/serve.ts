@@ -150,7 +150,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   addHealthService(server);
   addContractReflection(server);
 
-  const demoUsers = config.demo ? seedDemoUsers(store) : [];
+  const demoUsers = config.demo ? seedDemoUsers(store, offers) : [];
   const bound = await server.listen({ host: config.host, port: config.port });
   let metricsServer: MetricsServer | undefined;
   if (metrics !== undefined && config.metricsPort !== undefined) {
@@ -221,4 +221,10 @@ function printDemo(address: string, ids: string[], tls: boolean): void {
   );
   console.log(`     grpcurl${plain} ${address} list`);
   console.log(`     grpcurl${plain} -d '{"limit":3}' ${address} user.UserService/ListUsers`);
+  console.log(
+    'each demo user has an offer (BASIC, PLUS or PREMIUM); move them all in two commands:',
+  );
+  console.log(
+    `     handwire gen-csv --output demo.csv && handwire migrate demo.csv --server ${address}${tls ? ' --tls-ca <ca.pem>' : ''}`,
+  );
 }

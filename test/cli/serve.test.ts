@@ -52,6 +52,7 @@ t.test('--demo: a thousand users to call at once, and a JSON log line per call',
   t.equal((await collect(client, 'ListUsers', {})).length, 1000);
   const missing = await failure(call(client, 'GetUser', { id: 'nope' }));
   t.equal(missing?.code, grpc.status.NOT_FOUND);
+  t.match(serve.stdout(), /handwire gen-csv --output demo\.csv && handwire migrate demo\.csv/);
 
   await new Promise((resolve) => setTimeout(resolve, 300));
   const lines = serve
@@ -61,6 +62,9 @@ t.test('--demo: a thousand users to call at once, and a JSON log line per call',
     .map((line) => JSON.parse(line));
   const calls = lines.filter((line) => typeof line.method === 'string');
   t.equal(calls.length, 3, 'one line per call');
+  const offers = grpcJsClient(OFFERS_PROTO, 'offers.v1.OfferService', serve.address);
+  t.teardown(() => offers.close());
+  t.match(await call(offers, 'GetUserOffer', { userId: id }), { offerCode: 'BASIC', version: 1 });
   t.match(calls[2], { method: '/user.UserService/GetUser', code: 'NOT_FOUND' });
   t.ok(calls.every((line) => line.request_id && line.peer && typeof line.duration_ms === 'number'));
 });
