@@ -16,6 +16,8 @@ export const referenceRoot: protobuf.Root = loadResolved([
   'proto/offers.proto',
   'test/fixtures/google/rpc/status.proto',
   'test/fixtures/google/rpc/error_details.proto',
+  'proto/grpc/testing/empty.proto',
+  'proto/grpc/testing/messages.proto',
 ]);
 
 /** The same messages with extra fields of every wire type (test/fixtures/wider/). */
@@ -23,6 +25,7 @@ export const widerRoot: protobuf.Root = loadResolved([
   'test/fixtures/wider/user_wider.proto',
   'test/fixtures/wider/offers_wider.proto',
   'test/fixtures/wider/google_rpc_wider.proto',
+  'test/fixtures/interop/grpc_testing_wider.proto',
 ]);
 
 /** Loads .proto files (paths from the repository root) and resolves every type name up front. */

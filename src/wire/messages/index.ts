@@ -12,6 +12,19 @@ import {
   StatusCodec,
 } from './google-rpc.js';
 import {
+  BoolValueCodec,
+  EchoStatusCodec,
+  EmptyCodec,
+  PayloadCodec,
+  ResponseParametersCodec,
+  SimpleRequestCodec,
+  SimpleResponseCodec,
+  StreamingInputCallRequestCodec,
+  StreamingInputCallResponseCodec,
+  StreamingOutputCallRequestCodec,
+  StreamingOutputCallResponseCodec,
+} from './grpc-testing.js';
+import {
   GetUserOfferRequestCodec,
   MigrationReportCodec,
   MigrationRowCodec,
@@ -35,6 +48,7 @@ import {
 
 export * from './google-protobuf.js';
 export * from './google-rpc.js';
+export * from './grpc-testing.js';
 export * from './offers.js';
 export * from './user.js';
 
@@ -66,4 +80,15 @@ export const allCodecs: readonly MessageCodec<any>[] = [
   MigrationReportCodec,
   WatchOfferEventsRequestCodec,
   OfferEventCodec,
+  EmptyCodec,
+  BoolValueCodec,
+  PayloadCodec,
+  EchoStatusCodec,
+  SimpleRequestCodec,
+  SimpleResponseCodec,
+  StreamingInputCallRequestCodec,
+  StreamingInputCallResponseCodec,
+  ResponseParametersCodec,
+  StreamingOutputCallRequestCodec,
+  StreamingOutputCallResponseCodec,
 ];
