@@ -32,7 +32,8 @@ export interface ProgressState {
   elapsedMs: number;
 }
 
-const BAR_WIDTH = 24;
+// Short enough that the whole line fits 80 columns: a wrapped line cannot be redrawn with \r.
+const BAR_WIDTH = 20;
 const count = new Intl.NumberFormat('en-US');
 
 /** Rows per second over the whole upload so far (steadier than the last tick's rate). */
@@ -49,7 +50,7 @@ function fraction(state: ProgressState): number | undefined {
   return Math.min(1, state.bytes / state.totalBytes);
 }
 
-/** The terminal bar: `[#######·······]  42%  420,000 rows  105,000 rows/s  21.0 of 50.0 MB`. */
+/** The terminal bar: `[########············]  42%  420,000 rows  105,000 rows/s  21.0/50.0 MB`. */
 export function formatBar(state: ProgressState): string {
   const done = fraction(state);
   const rate = `${count.format(rowsPerSecond(state))} rows/s`;
@@ -58,7 +59,7 @@ export function formatBar(state: ProgressState): string {
   const filled = Math.round(done * BAR_WIDTH);
   const bar = `[${'#'.repeat(filled)}${'·'.repeat(BAR_WIDTH - filled)}]`;
   const percent = `${Math.floor(done * 100)}%`.padStart(4);
-  return `${bar} ${percent}  ${rows}  ${rate}  ${megabytes(state.bytes)} of ${megabytes(state.totalBytes!)}`;
+  return `${bar} ${percent}  ${rows}  ${rate}  ${(state.bytes / 1e6).toFixed(1)}/${megabytes(state.totalBytes!)}`;
 }
 
 /** The plain line: `migrate: 420,000 rows sent, 42% of 50.0 MB read, 105,000 rows/s`. */

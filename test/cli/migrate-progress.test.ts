@@ -12,13 +12,15 @@ import {
 const state = { rows: 420_000, bytes: 21_000_000, totalBytes: 50_000_000, elapsedMs: 4000 };
 
 t.test('the bar shows the share of the file read, rows, rows/s and megabytes', async (t) => {
+  const million = { rows: 1_000_000, bytes: 53_300_000, totalBytes: 53_300_000, elapsedMs: 1 };
+  t.ok(formatBar(million).length < 80, `fits 80 columns: ${formatBar(million).length}`);
   t.equal(
     formatBar(state),
-    '[##########··············]  42%  420,000 rows  105,000 rows/s  21.0 MB of 50.0 MB',
+    '[########············]  42%  420,000 rows  105,000 rows/s  21.0/50.0 MB',
   );
   t.equal(
     formatBar({ ...state, bytes: 50_000_000 }),
-    '[########################] 100%  420,000 rows  105,000 rows/s  50.0 MB of 50.0 MB',
+    '[####################] 100%  420,000 rows  105,000 rows/s  50.0/50.0 MB',
   );
   t.equal(
     formatBar({ ...state, totalBytes: undefined }),

@@ -25,16 +25,24 @@ import {
 import { OfferStore } from '../../src/store/offer-store.js';
 import { UserStore } from '../../src/store/user-store.js';
 import { runHandwire, startServe } from '../helpers/serve-process.js';
+import { makeTestCertificates } from '../helpers/test-certificates.js';
 
 const SECRET = 'a-test-secret-of-enough-length';
 
 /** The offer service on the --demo data set, listening on a free loopback port. */
-async function startOfferServer(t: Test, options: { auth?: boolean } = {}) {
+async function startOfferServer(
+  t: Test,
+  options: { auth?: boolean; tls?: { cert: Buffer; key: Buffer; ca: Buffer } } = {},
+) {
   const users = new UserStore();
   const offers = new OfferStore(users);
   seedDemoUsers(users, offers);
   const server = new Server({
     interceptors: options.auth ? [authInterceptor({ secret: SECRET })] : [],
+    tls:
+      options.tls === undefined
+        ? undefined
+        : { ...options.tls, requestCert: true, rejectUnauthorized: true },
   });
   server.addService(OfferServiceDefinition, createOfferService(offers));
   const { address } = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -241,6 +249,44 @@ t.test('--token or HANDWIRE_TOKEN: MigrateOffers needs an admin token', async (t
 
   t.equal(admin.code, 0, admin.stderr);
   t.same(counts(admin.stdout), { rows: 3, migrated: 3, skipped: 0, failed: 0 });
+});
+
+t.test('mutual TLS with --tls-ca, --tls-cert and --tls-key', async (t) => {
+  const certificates = makeTestCertificates(t);
+  const { address } = await startOfferServer(t, {
+    tls: { ...certificates.server, ca: certificates.ca },
+  });
+  const dir = await tempDir();
+  const file = await genCsv(dir, 'three.csv', { users: '3' });
+  const pem = (name: string, contents: Buffer) => {
+    writeFileSync(join(dir, name), contents);
+    return join(dir, name);
+  };
+  const ca = pem('ca.pem', certificates.ca);
+  const cert = pem('client.pem', certificates.client.cert);
+  const key = pem('client.key', certificates.client.key);
+  const [trusted, untrusted] = await Promise.all([
+    runHandwire([
+      'migrate',
+      file,
+      '--server',
+      address,
+      '--tls-ca',
+      ca,
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+    ]),
+    runHandwire(['migrate', file, '--server', address, '--tls']),
+  ]);
+  t.equal(trusted.code, 0, trusted.stderr);
+  t.same(counts(trusted.stdout), { rows: 3, migrated: 3, skipped: 0, failed: 0 });
+  t.equal(untrusted.code, 2);
+  t.match(
+    untrusted.stderr,
+    `handwire: cannot reach the server at ${address}: TLS handshake with ${address} failed`,
+  );
 });
 
 t.test('the README path: gen-csv, then migrate against handwire serve --demo', async (t) => {
