@@ -38,28 +38,28 @@ t.test('the plain line says the same in words', async (t) => {
   t.equal(rowsPerSecond({ ...state, elapsedMs: 0 }), 0, 'no division by zero at the start');
 });
 
-/** A clock the test moves and a stream that records writes. */
-function harness(isTTY: boolean) {
+/**
+ * Starts a display on a recording stream, lets `elapsedMs` pass on its clock with `rows` rows of
+ * a 1000-byte file read, and waits for a real tick or two of its 20 ms timer.
+ */
+async function drawn(isTTY: boolean, rows: number, elapsedMs: number) {
   let now = 1000;
   const writes: string[] = [];
-  const source = { rows: 0, bytes: 0 };
   const progress = new UploadProgress(
-    { rows: () => source.rows, bytes: () => source.bytes },
+    { rows: () => rows, bytes: () => rows },
     { isTTY, write: (text: string) => writes.push(text) },
     { totalBytes: 1000, intervalMs: 20, now: () => now },
   );
-  return { progress, writes, source, advance: (ms: number) => (now += ms) };
+  progress.start();
+  now += elapsedMs;
+  await tick();
+  return { progress, writes };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 t.test('a terminal gets the bar redrawn on one line, and a final newline on stop', async (t) => {
-  const { progress, writes, source, advance } = harness(true);
-  progress.start();
-  source.rows = 500;
-  source.bytes = 500;
-  advance(1000);
-  await tick();
+  const { progress, writes } = await drawn(true, 500, 1000);
   progress.stop();
   t.ok(writes.length >= 2);
   t.ok(
@@ -69,25 +69,19 @@ t.test('a terminal gets the bar redrawn on one line, and a final newline on stop
   t.match(writes[0], /\[#+·+\] {2}50% {2}500 rows {2}500 rows\/s/);
   t.ok(writes.at(-1)!.endsWith('\n'), 'the last draw moves on to a new line');
   t.notOk(writes.slice(0, -1).some((text) => text.includes('\n')));
-  const drawn = writes.length;
+  const count = writes.length;
   progress.stop();
-  t.equal(writes.length, drawn, 'a second stop draws nothing more');
+  t.equal(writes.length, count, 'a second stop draws nothing more');
 });
 
 t.test('elsewhere, plain lines with no escape codes, and nothing extra on stop', async (t) => {
-  const { progress, writes, source, advance } = harness(false);
-  progress.start();
-  source.rows = 250;
-  source.bytes = 250;
-  advance(500);
-  await tick();
+  const { progress, writes } = await drawn(false, 250, 500);
   const before = writes.length;
   progress.stop();
   t.ok(before >= 1);
   t.equal(writes.length, before);
   t.equal(writes[0], 'migrate: 250 rows sent, 25% of 0.0 MB read, 500 rows/s\n');
   t.notOk(writes.some((text) => text.includes('\r') || text.includes('\x1b')));
-  const after = writes.length;
   await tick();
-  t.equal(writes.length, after, 'nothing is drawn after stop');
+  t.equal(writes.length, before, 'nothing is drawn after stop');
 });
