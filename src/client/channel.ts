@@ -6,6 +6,12 @@ import { Status } from '../transport/status.js';
 import { DEFAULT_BACKOFF } from './connection-backoff.js';
 import { type KeepaliveSettings, startKeepalive } from './keepalive.js';
 import {
+  DEFAULT_PER_RPC_RETRY_BUFFER_SIZE,
+  DEFAULT_RETRY_BUFFER_SIZE,
+  RetryBuffer,
+  RetryBufferPool,
+} from './retry-buffer.js';
+import {
   findCallPolicy,
   type ResolvedCallPolicy,
   RetryThrottle,
@@ -45,6 +51,10 @@ export interface ChannelOptions {
   serviceConfig?: ServiceConfig;
   /** TLS: its presence means h2 over TLS; without it the channel speaks plaintext h2c. */
   tls?: ClientTlsOptions;
+  /** grpc.per_rpc_retry_buffer_size: request bytes one call keeps for replay (A6). 256 KiB. */
+  perRpcRetryBufferSize?: number;
+  /** grpc.retry_buffer_size: request bytes all calls keep for replay together (A6). 16 MiB. */
+  retryBufferSize?: number;
 }
 
 /** Options with every default filled in. */
@@ -82,6 +92,9 @@ export class Channel {
   readonly retryThrottle: RetryThrottle | undefined;
   private readonly serviceConfig: ServiceConfig | undefined;
   private readonly callPolicies = new Map<string, ResolvedCallPolicy | undefined>();
+  /** The channel-wide budget of request bytes kept for retries (A6 retry_buffer_size). */
+  readonly retryBufferPool: RetryBufferPool;
+  private readonly perRpcRetryBufferSize: number;
 
   constructor(target: string | readonly string[], options: ChannelOptions = {}) {
     this.addresses = parseTarget(target);
@@ -118,6 +131,15 @@ export class Channel {
       for (const name of entry.name)
         findCallPolicy(options.serviceConfig, `/${name.service}/${name.method ?? ''}`);
     }
+    this.perRpcRetryBufferSize = nonNegative(
+      'perRpcRetryBufferSize',
+      options.perRpcRetryBufferSize,
+      DEFAULT_PER_RPC_RETRY_BUFFER_SIZE,
+      'bytes',
+    );
+    this.retryBufferPool = new RetryBufferPool(
+      nonNegative('retryBufferSize', options.retryBufferSize, DEFAULT_RETRY_BUFFER_SIZE, 'bytes'),
+    );
     const throttling = options.serviceConfig?.retryThrottling;
     this.retryThrottle = throttling === undefined ? undefined : new RetryThrottle(throttling);
     const subchannelOptions = {
@@ -236,6 +258,11 @@ export class Channel {
     }
   }
 
+  /** A call's buffer of request messages for replay, drawing on the channel-wide budget. */
+  newRetryBuffer(): RetryBuffer {
+    return new RetryBuffer(this.retryBufferPool, this.perRpcRetryBufferSize);
+  }
+
   /** The retry or hedging policy of a method path, looked up once. */
   callPolicyFor(path: string): ResolvedCallPolicy | undefined {
     if (this.callPolicies.has(path)) return this.callPolicies.get(path);
@@ -267,9 +294,15 @@ export class Channel {
   }
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
+function nonNegative(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  unit: 'ms' | 'bytes' = 'ms',
+): number {
   if (value === undefined) return fallback;
-  if (!(value >= 0)) throw new RangeError(`${name} is ${value}: it must be a number of ms ≥ 0`);
+  if (!(value >= 0))
+    throw new RangeError(`${name} is ${value}: it must be a number of ${unit} ≥ 0`);
   return value;
 }
 

@@ -7,17 +7,18 @@ import type { MethodDefinition, ServiceDefinition } from '../transport/service-d
 import { Status } from '../transport/status.js';
 import { encodeMessage } from '../wire/codec.js';
 import { encodeFrame, frameBytes } from '../wire/framing.js';
+import type { CallHandle } from './call-handle.js';
 import type { CallOptions } from './call-options.js';
 import type { Channel } from './channel.js';
 import { HedgingCall } from './hedging-call.js';
-import { Http2Call, type ResponseSink } from './http2-call.js';
+import type { ResponseSink } from './http2-call.js';
 import {
   type ClientCall,
   type ClientInterceptor,
   type ClientNext,
   composeClientInterceptors,
 } from './interceptor.js';
-import { type PausableCall, ResponseStream } from './response-stream.js';
+import { ResponseStream } from './response-stream.js';
 import { RetryingCall } from './retrying-call.js';
 
 /** The function a client has for one method, by its call shape. */
@@ -167,20 +168,32 @@ function unaryCall<Req, Res>(
   });
 }
 
-/** Starts a call whose request is one message, with retries or hedging (gRFC A6). */
+/** Starts a call of any shape under its method's retry or hedging policy (gRFC A6). */
+function startCall<Req, Res>(
+  channel: Channel,
+  method: MethodDefinition<Req, Res>,
+  options: CallOptions,
+  sink: ResponseSink<Res>,
+): CallHandle {
+  const policy = channel.callPolicyFor(method.path);
+  const call =
+    policy?.kind === 'hedge'
+      ? new HedgingCall(channel, method, options, policy.policy, sink)
+      : new RetryingCall(channel, method, options, policy?.policy, sink);
+  call.start();
+  return call;
+}
+
+/** Starts a call whose request is one message: unary or server streaming. */
 function startSingleRequest<Req, Res>(
   channel: Channel,
   method: MethodDefinition<Req, Res>,
   frame: Buffer,
   options: CallOptions,
   sink: ResponseSink<Res>,
-): PausableCall {
-  const policy = channel.callPolicyFor(method.path);
-  const call =
-    policy?.kind === 'hedge'
-      ? new HedgingCall(channel, method, frame, options, policy.policy, sink)
-      : new RetryingCall(channel, method, frame, options, policy?.policy, sink);
-  call.start();
+): CallHandle {
+  const call = startCall(channel, method, options, sink);
+  call.end(frame);
   return call;
 }
 
@@ -212,8 +225,7 @@ function clientStreamingCall<Req, Res>(
   options: CallOptions,
 ): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    const call = new Http2Call(channel, method, options, new SingleResponse(resolve, reject));
-    call.start();
+    const call = startCall(channel, method, options, new SingleResponse(resolve, reject));
     void sendRequests(call, method, requests, options);
   });
 }
@@ -225,9 +237,8 @@ function bidiStreamingCall<Req, Res>(
   options: CallOptions,
 ): AsyncIterable<Res> {
   const responses = new ResponseStream<Res>();
-  const call = new Http2Call(channel, method, options, responses);
+  const call = startCall(channel, method, options, responses);
   responses.call = call;
-  call.start();
   void sendRequests(call, method, requests, options);
   return responses;
 }
@@ -237,7 +248,7 @@ function bidiStreamingCall<Req, Res>(
  * (backpressure), then half-closes. Stops reading the requests once the call is over.
  */
 async function sendRequests<Req, Res>(
-  call: Http2Call<Req, Res>,
+  call: CallHandle,
   method: MethodDefinition<Req, Res>,
   requests: AsyncIterable<Req> | Iterable<Req>,
   options: CallOptions,

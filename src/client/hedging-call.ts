@@ -1,34 +1,44 @@
-// Hedging of one call (gRFC A6 "Hedging Policy"): copies of the call are sent hedgingDelay apart,
-// up to maxAttempts; the first to answer wins and the others are cancelled.
+// Hedging of one call of any shape (gRFC A6 "Hedging Policy", "Pushback", "Memory Management"):
+// copies of the call are sent hedgingDelay apart, up to maxAttempts, each given every request
+// message; the first to receive response headers wins and the others are cancelled.
 
 import { GrpcError } from '../transport/grpc-error.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
+import type { CallHandle } from './call-handle.js';
 import type { CallOptions } from './call-options.js';
 import { deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
-import type { PausableCall } from './response-stream.js';
+import { type RetryBuffer, replayInto } from './retry-buffer.js';
 import type { ResolvedHedgingPolicy } from './retry-policy.js';
+import { pushbackMs } from './retrying-call.js';
 
 /**
- * A call whose request is one message, hedged. It commits to an attempt when that attempt
- * delivers a response message, ends OK, or fails with a code not in nonFatalStatusCodes; a
- * non-fatal failure sends the next hedge at once, as A6 says.
+ * A hedged call. It commits to an attempt when that attempt receives response headers (A6
+ * "committed"), ends OK, fails with a code not in nonFatalStatusCodes, or when the request
+ * outgrows the retry buffer. A non-fatal failure sends the next hedge at once, or after the
+ * server's pushback; a pushback that says "do not retry" stops further hedges.
  */
-export class HedgingCall<Req, Res> implements PausableCall {
-  private readonly attempts: Http2Call<Req, Res>[] = [];
-  private readonly failed = new Set<Http2Call<Req, Res>>();
+export class HedgingCall<Req, Res> implements CallHandle {
+  /** Attempts sent and not yet ended. */
+  private readonly live: Http2Call<Req, Res>[] = [];
+  private sent = 0;
   private committed: Http2Call<Req, Res> | undefined;
+  /** True once no more hedges may be sent: buffer overflow, or a "do not retry" pushback. */
+  private noMoreHedges = false;
+  private transparentRetryUsed = false;
   private done = false;
   private paused = false;
   private hedgeTimer: NodeJS.Timeout | undefined;
+  private lastError: GrpcError | undefined;
+  private attemptWaiters: (() => void)[] = [];
+  private readonly buffer: RetryBuffer;
   private readonly attemptOptions: CallOptions;
 
   constructor(
     private readonly channel: Channel,
     private readonly method: MethodDefinition<Req, Res>,
-    private readonly frame: Buffer,
     options: CallOptions,
     private readonly policy: ResolvedHedgingPolicy,
     private readonly sink: ResponseSink<Res>,
@@ -37,6 +47,7 @@ export class HedgingCall<Req, Res> implements PausableCall {
     // Every hedge shares the call's one deadline.
     this.attemptOptions =
       deadline === undefined ? options : { ...options, timeoutMs: undefined, deadline };
+    this.buffer = channel.newRetryBuffer();
   }
 
   get isDone(): boolean {
@@ -47,28 +58,96 @@ export class HedgingCall<Req, Res> implements PausableCall {
     this.sendHedge();
   }
 
+  write(frame: Buffer): boolean {
+    if (this.done) return false;
+    if (this.committed !== undefined) return this.committed.write(frame);
+    this.buffer.add(frame);
+    if (this.buffer.overflowed) this.overflow();
+    if (this.committed !== undefined) return (this.committed as Http2Call<Req, Res>).write(frame);
+    let ready = this.live.length > 0;
+    for (const attempt of this.live) if (!attempt.write(frame)) ready = false;
+    return ready;
+  }
+
+  writable(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    if (this.committed !== undefined) return this.committed.writable();
+    if (this.live.length === 0) {
+      return new Promise((resolve) => this.attemptWaiters.push(resolve));
+    }
+    return Promise.all(this.live.map((attempt) => attempt.writable())).then(() => {});
+  }
+
+  end(frame?: Buffer): void {
+    if (this.done) return;
+    if (this.committed !== undefined) {
+      this.committed.end(frame);
+      return;
+    }
+    if (frame !== undefined) this.buffer.add(frame);
+    this.buffer.ended = true;
+    if (this.buffer.overflowed) this.overflow();
+    if (this.committed !== undefined) {
+      (this.committed as Http2Call<Req, Res>).end(frame);
+      return;
+    }
+    for (const attempt of this.live) attempt.end(frame);
+  }
+
+  /**
+   * The request outgrew the buffer: A6 keeps the attempt that was sent the most messages (each
+   * live attempt was sent them all, so the oldest) and cancels the rest; with none live, the
+   * next hedge is the last.
+   */
+  private overflow(): void {
+    this.noMoreHedges = true;
+    const oldest = this.live[0];
+    if (oldest !== undefined) this.commit(oldest);
+  }
+
   private sendHedge(): void {
     clearTimeout(this.hedgeTimer);
     this.hedgeTimer = undefined;
     if (this.done || this.committed !== undefined) return;
+    this.sent++;
     const attempt: Http2Call<Req, Res> = new Http2Call(
       this.channel,
       this.method,
       this.attemptOptions,
       {
+        onHeaders: () => this.commit(attempt),
         onMessage: (message) => {
           if (this.commit(attempt)) this.sink.onMessage(message);
         },
         onEnd: (error) => this.onAttemptEnd(attempt, error),
       },
     );
-    this.attempts.push(attempt);
+    this.live.push(attempt);
     attempt.start();
     if (this.paused) attempt.pause();
-    attempt.end(this.frame);
-    if (this.attempts.length < this.policy.maxAttempts) {
-      this.hedgeTimer = setTimeout(() => this.sendHedge(), this.policy.hedgingDelayMs);
-    }
+    replayInto(this.buffer, attempt);
+    if (this.noMoreHedges) this.commit(attempt);
+    const waiters = this.attemptWaiters;
+    this.attemptWaiters = [];
+    for (const resolve of waiters) resolve();
+    this.scheduleHedge(this.policy.hedgingDelayMs);
+  }
+
+  /** Sends the next hedge after `delayMs`, if the policy and the throttle allow one more. */
+  private scheduleHedge(delayMs: number): void {
+    clearTimeout(this.hedgeTimer);
+    this.hedgeTimer = undefined;
+    if (this.noMoreHedges || this.committed !== undefined) return;
+    if (this.sent >= this.policy.maxAttempts) return;
+    this.hedgeTimer = setTimeout(() => {
+      // A6 throttling: a hedge after the first is sent only while the throttle allows retries.
+      if (this.channel.retryThrottle?.allowsRetry === false) {
+        this.noMoreHedges = true;
+        this.finishIfNothingLeft();
+        return;
+      }
+      this.sendHedge();
+    }, delayMs);
   }
 
   /** Makes `attempt` the one whose responses count; false if another already is. */
@@ -76,15 +155,18 @@ export class HedgingCall<Req, Res> implements PausableCall {
     if (this.committed !== undefined) return this.committed === attempt;
     this.committed = attempt;
     clearTimeout(this.hedgeTimer);
+    this.buffer.clear();
     const lost = new GrpcError(
       Status.CANCELLED,
       'another hedged attempt of the call answered first',
     );
-    for (const other of this.attempts) if (other !== attempt) other.cancel(lost);
+    for (const other of [...this.live]) if (other !== attempt) other.cancel(lost);
     return true;
   }
 
   private onAttemptEnd(attempt: Http2Call<Req, Res>, error: GrpcError | undefined): void {
+    const index = this.live.indexOf(attempt);
+    if (index !== -1) this.live.splice(index, 1);
     if (this.done) return;
     if (this.committed !== undefined && this.committed !== attempt) return;
     const throttle = this.channel.retryThrottle;
@@ -94,6 +176,14 @@ export class HedgingCall<Req, Res> implements PausableCall {
       this.finish(undefined);
       return;
     }
+    if (attempt.neverProcessed && !this.transparentRetryUsed && this.committed === undefined) {
+      // A6 transparent retry: the server's application never saw this copy; a replacement is
+      // sent at once and does not count against maxAttempts.
+      this.transparentRetryUsed = true;
+      this.sent--;
+      this.sendHedge();
+      return;
+    }
     const nonFatal = this.policy.nonFatalStatusCodes.has(error.code);
     if (this.committed === attempt || !nonFatal || this.attemptOptions.signal?.aborted === true) {
       this.commit(attempt);
@@ -101,37 +191,50 @@ export class HedgingCall<Req, Res> implements PausableCall {
       return;
     }
     throttle?.recordFailure();
-    this.failed.add(attempt);
-    const canHedge =
-      this.attempts.length < this.policy.maxAttempts && throttle?.allowsRetry !== false;
-    if (canHedge) {
-      // A6: a non-fatal failure sends the next hedge at once.
-      this.sendHedge();
-      return;
+    this.lastError = error;
+    const pushback = pushbackMs(error);
+    if ((pushback !== undefined && pushback < 0) || throttle?.allowsRetry === false) {
+      // A6: a pushback that says not to retry, or the throttle, stops further hedges.
+      this.noMoreHedges = true;
+      clearTimeout(this.hedgeTimer);
+      this.hedgeTimer = undefined;
+    } else {
+      // A6: a non-fatal failure sends the next hedge at once, or after the server's pushback;
+      // later hedges resume hedgingDelay after it.
+      this.scheduleHedge(pushback ?? 0);
     }
-    clearTimeout(this.hedgeTimer);
-    if (this.failed.size === this.attempts.length) this.finish(error);
+    this.finishIfNothingLeft();
+  }
+
+  /** Fails the call once no attempt is live and no hedge will be sent. */
+  private finishIfNothingLeft(): void {
+    if (this.live.length > 0 || this.hedgeTimer !== undefined) return;
+    this.finish(this.lastError ?? new GrpcError(Status.UNAVAILABLE, 'every hedged attempt failed'));
   }
 
   pause(): void {
     this.paused = true;
-    for (const attempt of this.attempts) attempt.pause();
+    for (const attempt of this.live) attempt.pause();
   }
 
   resume(): void {
     this.paused = false;
-    for (const attempt of this.attempts) attempt.resume();
+    for (const attempt of this.live) attempt.resume();
   }
 
   cancel(error: GrpcError): void {
-    for (const attempt of this.attempts) attempt.cancel(error);
     this.finish(error);
+    for (const attempt of [...this.live]) attempt.cancel(error);
   }
 
   private finish(error: GrpcError | undefined): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.hedgeTimer);
+    this.buffer.clear();
+    const waiters = this.attemptWaiters;
+    this.attemptWaiters = [];
+    for (const resolve of waiters) resolve();
     this.sink.onEnd(error);
   }
 }

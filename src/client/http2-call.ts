@@ -47,6 +47,8 @@ const OK_STATUS: ReceivedStatus = Object.freeze({
 
 /** Where a call delivers what it receives. */
 export interface ResponseSink<Res> {
+  /** Response headers arrived (not Trailers-Only): the call is committed (gRFC A6). */
+  onHeaders?(): void;
   onMessage(message: Res): void;
   /** The end of the call: undefined for OK, else the error. Called exactly once. */
   onEnd(error: GrpcError | undefined): void;
@@ -200,6 +202,8 @@ export class Http2Call<Req, Res> {
     } catch (error) {
       connection.release();
       this.connection = undefined;
+      // The session was closing (GOAWAY) or gone: nothing left the client (A6 case 1).
+      this.neverProcessed = true;
       this.finish(
         new GrpcError(Status.UNAVAILABLE, `the call could not start: ${(error as Error).message}`, {
           cause: error,
@@ -264,6 +268,7 @@ export class Http2Call<Req, Res> {
     }
     // Headers without a status: the server's application has the call (A6 "committed").
     this.receivedHeaders = true;
+    this.sink.onHeaders?.();
     const encoding = headers[GRPC_ENCODING];
     if (typeof encoding === 'string') this.responseEncoding = encoding;
     if (this.options.onHeader !== undefined) {
@@ -393,11 +398,21 @@ export class Http2Call<Req, Res> {
     const rstCode = stream.rstCode ?? NGHTTP2_NO_ERROR;
     const errno = (this.streamError as { code?: unknown } | undefined)?.code;
     const cause = this.streamError;
-    if (
-      rstCode === NGHTTP2_REFUSED_STREAM ||
-      (errno === 'ERR_HTTP2_GOAWAY_SESSION' && !this.receivedHeaders)
-    ) {
+    // A6 transparent retry: the server refused the stream, or its GOAWAY says it stopped
+    // before this stream's id, or the stream never got an id (its HEADERS never left).
+    const unsent = stream.id === undefined;
+    const lastProcessed = connection.goawayLastStreamId;
+    const aboveGoaway =
+      lastProcessed !== undefined && stream.id !== undefined && stream.id > lastProcessed;
+    if (rstCode === NGHTTP2_REFUSED_STREAM || ((unsent || aboveGoaway) && !this.receivedHeaders)) {
       this.neverProcessed = true;
+    }
+    if (aboveGoaway && !this.receivedHeaders && rstCode !== NGHTTP2_REFUSED_STREAM) {
+      return new GrpcError(
+        Status.UNAVAILABLE,
+        `the server at ${label} went away (GOAWAY, last stream ${lastProcessed}) before processing the call`,
+        { cause },
+      );
     }
     if (rstCode === NGHTTP2_REFUSED_STREAM) {
       return new GrpcError(

@@ -1,36 +1,44 @@
-// Retries of one call (gRFC A6 "gRPC Retry Design"): attempts under a retryPolicy with
-// exponential backoff and grpc-retry-pushback-ms, transparent retry of an attempt the server never
-// processed, retry throttling, all within the call's one deadline.
+// Retries of one call of any shape (gRFC A6 "gRPC Retry Design"): attempts under a retryPolicy
+// with exponential backoff and grpc-retry-pushback-ms, the request messages buffered for replay
+// until the call commits, transparent retry of an attempt the server never processed, retry
+// throttling, all within the call's one deadline.
 
 import { GrpcError } from '../transport/grpc-error.js';
 import { GRPC_PREVIOUS_RPC_ATTEMPTS, GRPC_RETRY_PUSHBACK_MS } from '../transport/headers.js';
 import { Metadata } from '../transport/metadata.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
+import type { CallHandle } from './call-handle.js';
 import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
-import type { PausableCall } from './response-stream.js';
+import { type RetryBuffer, replayInto } from './retry-buffer.js';
 import { type ResolvedRetryPolicy, retryBackoffMs } from './retry-policy.js';
 
 /**
- * A call whose request is one message (unary or server streaming), made of one or more attempts.
- * The call commits — no more retries — once an attempt receives response headers or a message.
+ * A call made of one or more attempts, one at a time. Until it commits — response headers
+ * arrived, or the request outgrew the retry buffer (A6 "When Retries are Valid") — every request
+ * message is kept, so a retry can send the same request again; after that, messages go straight
+ * to the one attempt left. Without a policy it still retries once transparently.
  */
-export class RetryingCall<Req, Res> implements ResponseSink<Res>, PausableCall {
+export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
+  /** The attempt in flight; undefined while waiting out a backoff. */
   private attempt: Http2Call<Req, Res> | undefined;
   private attempts = 0;
   private transparentRetryUsed = false;
   private committed = false;
+  private cancelled = false;
   private done = false;
   private paused = false;
   private backoffTimer: NodeJS.Timeout | undefined;
+  /** Writers waiting for an attempt to exist again (a backoff is running). */
+  private attemptWaiters: (() => void)[] = [];
+  private readonly buffer: RetryBuffer;
   private readonly attemptOptions: CallOptions;
   private readonly deadline: number | undefined;
 
   constructor(
     private readonly channel: Channel,
     private readonly method: MethodDefinition<Req, Res>,
-    private readonly frame: Buffer,
     options: CallOptions,
     private readonly policy: ResolvedRetryPolicy | undefined,
     private readonly sink: ResponseSink<Res>,
@@ -41,6 +49,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, PausableCall {
       this.deadline === undefined || options.timeoutMs === undefined
         ? options
         : { ...options, timeoutMs: undefined, deadline: this.deadline };
+    this.buffer = channel.newRetryBuffer();
   }
 
   get isDone(): boolean {
@@ -60,30 +69,80 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, PausableCall {
     this.attempt = attempt;
     attempt.start();
     if (this.paused) attempt.pause();
-    attempt.end(this.frame);
+    replayInto(this.buffer, attempt);
+    // Committed while no attempt ran: this one is the last, and now has every frame.
+    if (this.committed) this.buffer.clear();
+    const waiters = this.attemptWaiters;
+    this.attemptWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  write(frame: Buffer): boolean {
+    if (this.done) return false;
+    this.keep(frame);
+    const attempt = this.attempt;
+    if (attempt === undefined) return false;
+    return attempt.write(frame);
+  }
+
+  writable(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    if (this.attempt !== undefined) return this.attempt.writable();
+    return new Promise((resolve) => this.attemptWaiters.push(resolve));
+  }
+
+  end(frame?: Buffer): void {
+    if (this.done) return;
+    if (frame !== undefined) this.keep(frame);
+    this.buffer.ended = true;
+    this.attempt?.end(frame);
+  }
+
+  /** Buffers a request frame for replay while the call can still be retried. */
+  private keep(frame: Buffer): void {
+    if (!this.committed) {
+      this.buffer.add(frame);
+      if (this.buffer.overflowed) this.commit();
+    } else if (this.attempt === undefined) {
+      // Committed during a backoff: the next attempt, the last, still needs it.
+      this.buffer.add(frame);
+    }
+  }
+
+  /** No more attempts after this one; the frames it already has are freed. */
+  private commit(): void {
+    if (this.committed) return;
+    this.committed = true;
+    if (this.attempt !== undefined) this.buffer.clear();
+  }
+
+  onHeaders(): void {
+    this.commit();
   }
 
   onMessage(message: Res): void {
-    this.committed = true;
+    this.commit();
     this.sink.onMessage(message);
   }
 
   onEnd(error: GrpcError | undefined): void {
     if (this.done) return;
+    const attempt = this.attempt!;
+    this.attempt = undefined;
     const throttle = this.channel.retryThrottle;
     if (error === undefined) {
       throttle?.recordSuccess();
       this.finish(undefined);
       return;
     }
-    const attempt = this.attempt!;
-    const aborted = this.attemptOptions.signal?.aborted === true;
-    if (this.committed || attempt.receivedHeaders || aborted) {
+    const aborted = this.cancelled || this.attemptOptions.signal?.aborted === true;
+    if (this.committed || aborted) {
       this.finish(error);
       return;
     }
     if (attempt.neverProcessed && !this.transparentRetryUsed) {
-      // A6 transparent retry: the server never saw this attempt; it does not count.
+      // A6 transparent retry: the server's application never saw this attempt; it does not
+      // count against maxAttempts or the throttle.
       this.transparentRetryUsed = true;
       this.attempts--;
       this.start();
@@ -99,19 +158,8 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, PausableCall {
       this.finish(error);
       return;
     }
-    let delayMs: number;
-    const pushback = error.metadata.get(GRPC_RETRY_PUSHBACK_MS);
-    if (pushback !== undefined) {
-      // A6: a pushback that is not a non-negative integer means "do not retry".
-      if (typeof pushback !== 'string' || !/^[0-9]+$/.test(pushback)) {
-        this.finish(error);
-        return;
-      }
-      delayMs = Number(pushback);
-    } else {
-      delayMs = retryBackoffMs(policy, this.attempts);
-    }
-    if (this.deadline !== undefined && Date.now() + delayMs >= this.deadline) {
+    const delayMs = pushbackMs(error) ?? retryBackoffMs(policy, this.attempts);
+    if (delayMs < 0 || (this.deadline !== undefined && Date.now() + delayMs >= this.deadline)) {
       this.finish(error);
       return;
     }
@@ -136,11 +184,12 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, PausableCall {
   }
 
   cancel(error: GrpcError): void {
-    if (this.backoffTimer !== undefined) {
+    this.cancelled = true;
+    if (this.attempt === undefined) {
       this.finish(error);
       return;
     }
-    this.attempt?.cancel(error);
+    this.attempt.cancel(error);
   }
 
   private readonly onAbortDuringBackoff = (): void => {
@@ -152,6 +201,21 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, PausableCall {
     this.done = true;
     clearTimeout(this.backoffTimer);
     this.attemptOptions.signal?.removeEventListener('abort', this.onAbortDuringBackoff);
+    this.buffer.clear();
+    const waiters = this.attemptWaiters;
+    this.attemptWaiters = [];
+    for (const resolve of waiters) resolve();
     this.sink.onEnd(error);
   }
+}
+
+/**
+ * The server's grpc-retry-pushback-ms (A6 "Pushback"): the wait in ms, -1 for "do not retry"
+ * (a negative or malformed value), or undefined when the server sent none.
+ */
+export function pushbackMs(error: GrpcError): number | undefined {
+  const value = error.metadata.get(GRPC_RETRY_PUSHBACK_MS);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return -1;
+  return Number(value);
 }

@@ -25,6 +25,8 @@ export class Connection {
   activeStreams = 0;
   /** True once the peer sent GOAWAY or the session closed: no new call may start here. */
   draining = false;
+  /** The last-stream-id of the peer's GOAWAY: streams above it were never processed. */
+  goawayLastStreamId: number | undefined;
 
   /**
    * The peer's SETTINGS_MAX_CONCURRENT_STREAMS, kept from its SETTINGS frames: node's
@@ -40,6 +42,9 @@ export class Connection {
     this.maxConcurrentStreams = limitOf(session.remoteSettings);
     session.on('remoteSettings', (settings: http2.Settings) => {
       this.maxConcurrentStreams = limitOf(settings);
+    });
+    session.on('goaway', (_code: number, lastStreamId: number) => {
+      this.goawayLastStreamId = Math.min(this.goawayLastStreamId ?? lastStreamId, lastStreamId);
     });
   }
 

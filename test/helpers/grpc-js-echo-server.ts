@@ -130,9 +130,11 @@ export async function startGrpcJsEchoServer(
   t: Test,
   options: grpc.ServerOptions = {},
   credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
+  /** Handlers that replace the echo ones, by method name (Unary, ServerStream, …). */
+  handlers: grpc.UntypedServiceImplementation = {},
 ): Promise<{ server: grpc.Server; address: string; port: number }> {
   const server = new grpc.Server(options);
-  server.addService(SERVICE, implementation);
+  server.addService(SERVICE, { ...implementation, ...handlers });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', credentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
