@@ -127,7 +127,13 @@ t.test('the summary says what uploading the file will do', async (t) => {
 t.test('the command writes to --output or to standard output', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'handwire-gen-csv-'));
   const file = join(dir, 'offers.csv');
-  const written = await runHandwire(['gen-csv', '--users', '5', '--rows', '7', '--output', file]);
+  // Independent runs, side by side.
+  const [written, piped, unwritable, badFlag] = await Promise.all([
+    runHandwire(['gen-csv', '--users', '5', '--rows', '7', '--output', file]),
+    runHandwire(['gen-csv', '--users', '2', '--target', 'GOLD']),
+    runHandwire(['gen-csv', '--output', join(dir, 'no', 'such', 'dir.csv')]),
+    runHandwire(['gen-csv', '--users', 'many']),
+  ]);
   t.equal(written.code, 0, written.stderr);
   t.match(
     written.stdout,
@@ -137,7 +143,6 @@ t.test('the command writes to --output or to standard output', async (t) => {
   t.equal(lines.length, 9);
   t.equal(lines[6], `${demoUserId(0)},BASIC,UNLIMITED`);
 
-  const piped = await runHandwire(['gen-csv', '--users', '2', '--target', 'GOLD']);
   t.equal(piped.code, 0);
   t.equal(
     piped.stdout,
@@ -145,11 +150,9 @@ t.test('the command writes to --output or to standard output', async (t) => {
   );
   t.match(piped.stderr, /^wrote 2 rows .* to standard output\.\n$/);
 
-  const unwritable = await runHandwire(['gen-csv', '--output', join(dir, 'no', 'such', 'dir.csv')]);
   t.equal(unwritable.code, 2);
   t.match(unwritable.stderr, /^handwire: cannot write .*dir\.csv: ENOENT\n$/);
 
-  const badFlag = await runHandwire(['gen-csv', '--users', 'many']);
   t.equal(badFlag.code, 2);
   t.match(badFlag.stderr, /--users must be a whole number from 1 to 1000, not "many"/);
 });
