@@ -43,7 +43,7 @@ export interface DemoOfferSetter {
  */
 export function seedDemoUsers(
   users: UserStore,
-  offers?: DemoOfferSetter,
+  offers: DemoOfferSetter,
   count = DEMO_USER_COUNT,
 ): StoredUser[] {
   const width = Math.max(4, String(count - 1).length);
@@ -59,10 +59,8 @@ export function seedDemoUsers(
       };
     }),
   );
-  if (offers !== undefined) {
-    created.forEach((user, i) => {
-      offers.set(user.id, demoOffer(i));
-    });
-  }
+  created.forEach((user, i) => {
+    offers.set(user.id, demoOffer(i));
+  });
   return created;
 }

@@ -41,12 +41,14 @@ t.test('seeding creates the users with those ids and gives each its offer', asyn
   t.equal(offers.log.endOffset, DEMO_USER_COUNT, 'one offer event per user');
 });
 
-t.test('without an offer store, only users; a smaller count keeps the same ids', async (t) => {
+t.test('a smaller count keeps the same ids and offers', async (t) => {
   const users = new UserStore();
-  const seeded = seedDemoUsers(users, undefined, 3);
+  const offers = new OfferStore(users);
+  const seeded = seedDemoUsers(users, offers, 3);
   t.same(
     seeded.map((user) => user.id),
     [demoUserId(0), demoUserId(1), demoUserId(2)],
   );
   t.equal(users.get(demoUserId(3)), undefined);
+  t.equal(offers.get(demoUserId(2))?.offerCode, 'PREMIUM');
 });
