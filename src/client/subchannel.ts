@@ -54,9 +54,18 @@ export class Connection {
     return this.activeStreams < this.maxConcurrentStreams;
   }
 
+  /**
+   * Holds a stream slot for a call. The first call refs the session, so the process stays up
+   * while a call runs; release() of the last unrefs it, so an idle channel never keeps a Node
+   * process alive (as grpc-js does).
+   */
+  reserve(): void {
+    if (this.activeStreams++ === 0) this.session.ref();
+  }
+
   /** Ends a call's hold on a stream slot. */
   release(): void {
-    this.activeStreams--;
+    if (--this.activeStreams === 0 && !this.session.destroyed) this.session.unref();
   }
 }
 
@@ -131,7 +140,7 @@ export class Subchannel {
   takeReady(): Connection | undefined {
     for (const connection of this.connections) {
       if (connection.hasRoom) {
-        connection.activeStreams++;
+        connection.reserve();
         return connection;
       }
     }
@@ -288,6 +297,8 @@ export class Subchannel {
   private adopt(connection: Connection): void {
     const { session } = connection;
     this.connections.push(connection);
+    // Idle until a call reserves it: an unused session must not hold the process open.
+    if (connection.activeStreams === 0) session.unref();
     this.setState('ready');
     const retire = () => {
       if (connection.draining) return;
