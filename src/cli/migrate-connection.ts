@@ -1,9 +1,8 @@
 // How `handwire migrate` reaches the server: --server, --token (a bearer JWT, CONTRACT.md §4) and
 // the TLS flags, checked once and turned into a target, channel options and call metadata.
 
-import { readFileSync } from 'node:fs';
 import { type ChannelOptions, Metadata } from '../index.js';
-import { parseSecondsFlag, UsageError } from './usage-error.js';
+import { parseSecondsFlag, readFlagFile, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface ConnectionFlags {
@@ -61,14 +60,4 @@ export function checkConnectionFlags(flags: ConnectionFlags): ServerConnection {
     };
   }
   return { target: flags.server, channelOptions, metadata };
-}
-
-function readFlagFile(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `${flag} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
-  }
 }

@@ -1,5 +1,7 @@
 // The one error class of the command line: a sentence for the user, exit code 2, no stack trace.
 
+import { readFileSync } from 'node:fs';
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -20,4 +22,15 @@ export function parseSecondsFlag(flag: string, value: string): number {
     throw new UsageError(`${flag} must be a number of seconds of 0 or more, not "${value}"`);
   }
   return seconds;
+}
+
+/** Reads the file a flag names (a PEM, say), or throws a UsageError naming the flag and why not. */
+export function readFlagFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `${flag} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
 }
