@@ -10,7 +10,11 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createChannel, createClient, GrpcError, Status, statusName } from '../index.js';
 import { OfferServiceDefinition } from '../services/offers/offer-service-definition.js';
-import { type ConnectionFlags, checkConnectionFlags } from './migrate-connection.js';
+import {
+  type ConnectionFlags,
+  checkConnectionFlags,
+  type ServerConnection,
+} from './migrate-connection.js';
 import { MigrationCsv } from './migrate-csv.js';
 import { UploadProgress } from './migrate-progress.js';
 import { exitCodeOf, formatReport } from './migrate-report.js';
@@ -45,7 +49,7 @@ export async function migrate(file: string, flags: MigrateFlags): Promise<void> 
 async function upload(
   csv: MigrationCsv,
   input: Input,
-  connection: ReturnType<typeof checkConnectionFlags>,
+  connection: ServerConnection,
 ): Promise<number> {
   const channel = createChannel(connection.target, connection.channelOptions);
   const client = createClient(OfferServiceDefinition, channel);
