@@ -151,7 +151,13 @@ export function describeFile(options: GenCsvOptions, where: string): string {
 export async function genCsv(flags: GenCsvFlags): Promise<void> {
   const options = checkGenCsvFlags(flags);
   if (flags.output === undefined) {
-    await writeMigrationCsv(options, process.stdout);
+    try {
+      await writeMigrationCsv(options, process.stdout);
+    } catch (error) {
+      // The reader went away (`gen-csv | head`): it has all it wanted, which is no error.
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+      throw error;
+    }
     console.error(describeFile(options, 'standard output'));
     return;
   }

@@ -1,10 +1,13 @@
 // `handwire gen-csv`: rows for the --demo users from the offer each starts on, cycling when there
 // are more rows than users, --mix's failures at their fixed places, and its flags.
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { demoOffer, demoUserId } from '../../src/cli/demo-data.js';
 import {
@@ -15,6 +18,7 @@ import {
   migrationLines,
   writeMigrationCsv,
 } from '../../src/cli/gen-csv.js';
+import { childEnv } from '../helpers/child-env.js';
 import { runHandwire } from '../helpers/serve-process.js';
 
 const options = (overrides = {}) => ({
@@ -155,4 +159,23 @@ t.test('the command writes to --output or to standard output', async (t) => {
 
   t.equal(badFlag.code, 2);
   t.match(badFlag.stderr, /--users must be a whole number from 1 to 1000, not "many"/);
+});
+
+t.test('a reader that stops early (gen-csv | head) is no error', async (t) => {
+  const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'gen-csv', '--rows', '2000000'], {
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  // Like head: read the first chunk, then close the pipe.
+  child.stdout.once('data', () => child.stdout.destroy());
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(killer);
+  t.equal(code, 0);
+  t.equal(stderr, '');
 });
