@@ -6,6 +6,12 @@ import { Status } from '../transport/status.js';
 import { DEFAULT_BACKOFF } from './connection-backoff.js';
 import { type KeepaliveSettings, startKeepalive } from './keepalive.js';
 import {
+  DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
+  type LookupAll,
+  needsResolution,
+  resolveAddresses,
+} from './resolver.js';
+import {
   DEFAULT_PER_RPC_RETRY_BUFFER_SIZE,
   DEFAULT_RETRY_BUFFER_SIZE,
   RetryBuffer,
@@ -17,7 +23,12 @@ import {
   RetryThrottle,
   type ServiceConfig,
 } from './retry-policy.js';
-import { type Connection, type ConnectivityState, Subchannel } from './subchannel.js';
+import {
+  type Connection,
+  type ConnectivityState,
+  Subchannel,
+  type SubchannelOptions,
+} from './subchannel.js';
 import { type Address, parseTarget } from './target.js';
 import { type ClientTlsOptions, checkTlsOptions } from './tls.js';
 
@@ -55,6 +66,10 @@ export interface ChannelOptions {
   perRpcRetryBufferSize?: number;
   /** grpc.retry_buffer_size: request bytes all calls keep for replay together (A6). 16 MiB. */
   retryBufferSize?: number;
+  /** grpc.dns_min_time_between_resolutions_ms: host names are re-resolved at most this often. 30 s. */
+  dnsMinTimeBetweenResolutionsMs?: number;
+  /** The host-name lookup, for tests: node:dns `lookup(host, { all: true })` by default. */
+  lookup?: LookupAll;
 }
 
 /** Options with every default filled in. */
@@ -74,6 +89,7 @@ const FOUR_MIB = 4 * 1024 * 1024;
  * connects when the first call needs it. `close()` ends every session at once.
  */
 export class Channel {
+  /** The target's addresses as written; host names are resolved on the first call. */
   readonly addresses: readonly Address[];
   readonly options: ResolvedChannelOptions;
   /**
@@ -83,7 +99,15 @@ export class Channel {
   readonly authority: string;
   /** The `:scheme` sent with calls: `https` over TLS, else `http`. */
   readonly scheme: 'http' | 'https';
-  private readonly subchannels: Subchannel[];
+  /** One per address; empty until host names are resolved. */
+  private subchannels: Subchannel[] = [];
+  private readonly subchannelOptions: SubchannelOptions;
+  /** True when the target names hosts: the channel resolves them, and again after failures. */
+  private readonly resolves: boolean;
+  private resolution: Promise<void> | undefined;
+  private resolvedAt = Number.NEGATIVE_INFINITY;
+  private readonly minTimeBetweenResolutionsMs: number;
+  private readonly lookup: LookupAll | undefined;
   private readonly listeners = new Set<(state: ConnectivityState) => void>();
   private currentState: ConnectivityState = 'idle';
   private nextIndex = 0;
@@ -142,7 +166,13 @@ export class Channel {
     );
     const throttling = options.serviceConfig?.retryThrottling;
     this.retryThrottle = throttling === undefined ? undefined : new RetryThrottle(throttling);
-    const subchannelOptions = {
+    this.minTimeBetweenResolutionsMs = nonNegative(
+      'dnsMinTimeBetweenResolutionsMs',
+      options.dnsMinTimeBetweenResolutionsMs,
+      DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
+    );
+    this.lookup = options.lookup;
+    this.subchannelOptions = {
       minConnectTimeoutMs: connectTimeoutMs,
       initialBackoffMs: options.initialReconnectBackoffMs,
       maxBackoffMs: options.maxReconnectBackoffMs,
@@ -151,9 +181,50 @@ export class Channel {
       onSession: (connection: Connection) => startKeepalive(connection, keepalive),
       tls: options.tls,
     };
-    this.subchannels = this.addresses.map(
-      (address) => new Subchannel(address, subchannelOptions, () => this.updateState()),
-    );
+    this.resolves = needsResolution(this.addresses);
+    // IP addresses and paths need no lookup: the subchannels exist at once.
+    if (!this.resolves) this.subchannels = this.addresses.map((a) => this.newSubchannel(a));
+  }
+
+  private newSubchannel(address: Address): Subchannel {
+    return new Subchannel(address, this.subchannelOptions, () => this.updateState());
+  }
+
+  /**
+   * Resolves the target's host names, at most once per minTimeBetweenResolutionsMs: addresses
+   * still present keep their subchannel (and its backoff), new ones get one, gone ones are closed.
+   */
+  private resolve(): Promise<void> {
+    this.resolution ??= (async () => {
+      this.resolvedAt = Date.now();
+      if (this.subchannels.length === 0) this.setState('connecting');
+      try {
+        const addresses = await resolveAddresses(this.addresses, this.lookup);
+        if (this.closed) return;
+        const previous = new Map(this.subchannels.map((s) => [s.address.label, s]));
+        this.subchannels = addresses.map((address) => {
+          const kept = previous.get(address.label);
+          previous.delete(address.label);
+          return kept ?? this.newSubchannel(address);
+        });
+        for (const gone of previous.values()) gone.close();
+        this.updateState();
+      } catch (error) {
+        if (this.subchannels.length === 0) this.setState('transientFailure');
+        throw error;
+      } finally {
+        this.resolution = undefined;
+      }
+    })();
+    return this.resolution;
+  }
+
+  /** True when the names should be looked up (again): never yet, or every address failed. */
+  private shouldResolve(): boolean {
+    if (!this.resolves || this.resolution !== undefined) return this.resolution !== undefined;
+    if (this.subchannels.length === 0) return true;
+    if (Date.now() - this.resolvedAt < this.minTimeBetweenResolutionsMs) return false;
+    return this.subchannels.every((s) => s.state === 'transientFailure');
   }
 
   /** The channel's connectivity state. */
@@ -201,6 +272,7 @@ export class Channel {
   pickReady(): Connection | undefined {
     const count = this.subchannels.length;
     if (count === 1) return this.subchannels[0]!.takeReady();
+    if (count === 0) return undefined;
     if (this.options.loadBalancingPolicy === 'pick_first') {
       for (const subchannel of this.subchannels) {
         const connection = subchannel.takeReady();
@@ -230,6 +302,13 @@ export class Channel {
       const ready = this.pickReady();
       if (ready !== undefined) return ready;
       let lastError: GrpcError | undefined;
+      if (this.shouldResolve()) {
+        try {
+          await this.resolve();
+        } catch (error) {
+          lastError = GrpcError.from(error);
+        }
+      }
       const count = this.subchannels.length;
       const start =
         this.options.loadBalancingPolicy === 'round_robin' ? this.nextIndex++ % count : 0;
@@ -252,7 +331,11 @@ export class Channel {
           lastError ?? new GrpcError(Status.UNAVAILABLE, 'no address of the channel is reachable')
         );
       }
-      const changed = await this.waitForStateChange(this.currentState, signal);
+      // Nothing resolved yet: no subchannel will change state, so wait out one backoff instead.
+      const changed =
+        this.subchannels.length === 0
+          ? await sleepUnlessAborted(this.subchannelOptions.initialBackoffMs ?? 1000, signal)
+          : await this.waitForStateChange(this.currentState, signal);
       // Aborted (cancelled or past the deadline): the caller reports its own reason.
       if (!changed) throw lastError ?? new GrpcError(Status.UNAVAILABLE, 'no address is reachable');
     }
@@ -292,6 +375,22 @@ export class Channel {
     this.currentState = state;
     for (const listener of [...this.listeners]) listener(state);
   }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function nonNegative(

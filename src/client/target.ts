@@ -3,16 +3,22 @@
 
 /** One address a channel can connect to. */
 export type Address =
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly label: string }
+  | {
+      readonly kind: 'tcp';
+      readonly host: string;
+      readonly port: number;
+      readonly label: string;
+      /** The host name this IP address was resolved from, if any (resolver.ts): TLS checks it. */
+      readonly name?: string;
+    }
   | { readonly kind: 'unix'; readonly path: string; readonly label: string };
 
 /** The port a target without one gets, as in grpc core (naming.md: "the port defaults to 443"). */
 const DEFAULT_PORT = 443;
 
 /**
- * Parses a target (or several) into addresses. Names are not resolved here: node:net resolves a
- * host name when it connects, so `dns:///localhost:50051` is one address. Throws a TypeError
- * that names the target when it cannot be understood.
+ * Parses a target (or several) into addresses. Names are resolved later, by the channel
+ * (resolver.ts). Throws a TypeError that names the target when it cannot be understood.
  */
 export function parseTarget(target: string | readonly string[]): Address[] {
   const targets = typeof target === 'string' ? [target] : target;

@@ -55,7 +55,8 @@ export function secureConnectOptions(
     key: tls.key,
     ALPNProtocols: ['h2'],
   };
-  const host = address.kind === 'tcp' ? address.host : 'localhost';
+  // The name the target gave, before resolution turned it into an IP address.
+  const host = address.kind === 'tcp' ? (address.name ?? address.host) : 'localhost';
   // An IP address may not be sent as SNI (RFC 6066 §3); node:tls then checks the certificate's
   // IP SANs against the host it connected to.
   const name = tls.serverName ?? (net.isIP(host) === 0 ? host : undefined);
