@@ -20,7 +20,7 @@ import { createUserService, UserServiceDefinition } from '../services/user/user-
 import { OfferStore } from '../store/offer-store.js';
 import { UserStore } from '../store/user-store.js';
 import { seedDemoUsers } from './demo-data.js';
-import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
+import { parseIntegerFlag, parseSecondsFlag, readFlagFile, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface ServeFlags {
@@ -98,16 +98,6 @@ export function checkServeFlags(
     );
   }
   return config;
-}
-
-function readFlagFile(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `${flag} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
-  }
 }
 
 /** Loopback: 127.0.0.0/8, ::1, localhost. */
