@@ -153,6 +153,20 @@ t.test('GOAWAY: the call in flight finishes, the next goes to a new session', as
   t.ok(proxy.connections >= 2, 'the next call used a new session');
 });
 
+t.test('GOAWAY from a handwire server (max connection age): same as from grpc-js', async (t) => {
+  const { address } = await startEchoServer(t, {
+    maxConnectionAgeMs: 300,
+    maxConnectionAgeGraceMs: 5000,
+  });
+  const proxy = await startTcpProxy(t, portOf(address));
+  const { client } = handwireEchoClient(t, proxy.address);
+  const slow = client.Unary(echoRequest({ message: 'slow', delayMs: 1200 }));
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  t.equal((await client.Unary(echoRequest({ message: 'next' }))).message, 'next');
+  t.equal((await slow).message, 'slow', 'the call in flight finished');
+  t.ok(proxy.connections >= 2, 'the next call used a new session');
+});
+
 t.test('a unix socket target', async (t) => {
   const { address } = await startEchoServer(t);
   const path = join(tmpdir(), `handwire-client-${process.pid}.sock`);
