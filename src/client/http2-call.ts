@@ -45,6 +45,32 @@ const OK_STATUS: ReceivedStatus = Object.freeze({
   metadata: new Metadata(),
 }) as ReceivedStatus;
 
+/** The call a stream carries, kept on the stream so one listener per event serves all calls. */
+const CALL = Symbol('handwire.client.call');
+type CallStream = ClientHttp2Stream & { [CALL]: Http2Call<unknown, unknown> };
+
+function onStreamResponse(
+  this: CallStream,
+  headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
+): void {
+  this[CALL].onResponse(headers);
+}
+function onStreamTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
+  this[CALL].onTrailers(trailers);
+}
+function onStreamData(this: CallStream, chunk: Buffer): void {
+  this[CALL].onData(chunk);
+}
+function onStreamError(this: CallStream, error: unknown): void {
+  this[CALL].onStreamError(error);
+}
+function onStreamClose(this: CallStream): void {
+  this[CALL].onClose();
+}
+function onStreamDrain(this: CallStream): void {
+  this[CALL].onDrain();
+}
+
 /** Where a call delivers what it receives. */
 export interface ResponseSink<Res> {
   /** Response headers arrived (not Trailers-Only): the call is committed (gRFC A6). */
@@ -75,6 +101,8 @@ export class Http2Call<Req, Res> {
   private pauseWanted = false;
   private streamError: unknown;
   private drainWaiters: (() => void)[] = [];
+  /** The listener on the call's AbortSignal, made only for calls that have one. */
+  private onAbort: (() => void) | undefined;
   private readonly deadline: number | undefined;
   /** True once response headers (not Trailers-Only) arrived: no retry after that (gRFC A6). */
   receivedHeaders = false;
@@ -111,7 +139,10 @@ export class Http2Call<Req, Res> {
       }
       this.timer = setTimeout(() => this.finish(deadlineExceeded(this.options)), remaining);
     }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (signal !== undefined) {
+      this.onAbort = () => this.finish(GrpcError.from(signal.reason));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
     const ready = this.channel.pickReady();
     if (ready !== undefined) {
       this.open(ready);
@@ -143,7 +174,7 @@ export class Http2Call<Req, Res> {
     if (this.stream !== undefined && !this.stream.writableNeedDrain) return Promise.resolve();
     // Listened for only by request streams that filled the buffer: a unary call never needs it.
     if (this.stream !== undefined && this.drainWaiters.length === 0) {
-      this.stream.once('drain', this.onDrain);
+      this.stream.once('drain', onStreamDrain);
     }
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
@@ -174,10 +205,6 @@ export class Http2Call<Req, Res> {
     this.stream?.resume();
   }
 
-  private readonly onAbort = (): void => {
-    this.finish(GrpcError.from(this.options.signal?.reason));
-  };
-
   private open(connection: Connection): void {
     this.connection = connection;
     const headers: OutgoingHttpHeaders = {
@@ -198,7 +225,8 @@ export class Http2Call<Req, Res> {
     let stream: ClientHttp2Stream;
     try {
       this.options.metadata?.toHttp2Headers(headers);
-      stream = connection.session.request(headers, { endStream: false });
+      // No options object: POST leaves the stream open by default, and node copies options.
+      stream = connection.session.request(headers);
     } catch (error) {
       connection.release();
       this.connection = undefined;
@@ -212,11 +240,13 @@ export class Http2Call<Req, Res> {
       return;
     }
     this.stream = stream;
-    stream.on('response', this.onResponse);
-    stream.on('trailers', this.onTrailers);
-    stream.on('data', this.onData);
-    stream.on('error', this.onStreamError);
-    stream.on('close', this.onClose);
+    // One listener function per event, shared by every call: no closures per call.
+    (stream as CallStream)[CALL] = this as Http2Call<unknown, unknown>;
+    stream.on('response', onStreamResponse);
+    stream.on('trailers', onStreamTrailers);
+    stream.on('data', onStreamData);
+    stream.on('error', onStreamError);
+    stream.on('close', onStreamClose);
     if (this.pauseWanted) stream.pause();
     const queued = this.queued;
     this.queued = [];
@@ -232,14 +262,15 @@ export class Http2Call<Req, Res> {
     }
   }
 
-  private readonly onDrain = (): void => {
+  /** Wakes the writers waiting in `writable()`. */
+  onDrain(): void {
     const waiters = this.drainWaiters;
     if (waiters.length === 0) return;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
-  };
+  }
 
-  private readonly onResponse = (headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void => {
+  onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
     if (headers[':status'] !== 200) {
       // Not a gRPC response: readStatus uses its grpc-status if it has one (our own 415 answer
       // does), else maps the HTTP status as http-grpc-status-mapping.md says.
@@ -281,16 +312,16 @@ export class Http2Call<Req, Res> {
       }
       this.options.onHeader(metadata);
     }
-  };
+  }
 
-  private readonly onTrailers = (trailers: IncomingHttpHeaders): void => {
+  onTrailers(trailers: IncomingHttpHeaders): void {
     // The common case, OK and nobody asking for the trailers: skip building their Metadata.
     if (trailers[GRPC_STATUS] === '0' && this.options.onTrailer === undefined) {
       this.status = OK_STATUS;
       return;
     }
     this.status = this.readStatusSafely(trailers);
-  };
+  }
 
   private readStatusSafely(headers: IncomingHttpHeaders): ReceivedStatus {
     try {
@@ -306,7 +337,7 @@ export class Http2Call<Req, Res> {
     }
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     if (this.done) return;
     try {
       this.decoder.push(chunk, this.onFrame);
@@ -317,7 +348,7 @@ export class Http2Call<Req, Res> {
           : GrpcError.from(error),
       );
     }
-  };
+  }
 
   private readonly onFrame = (body: Buffer, compressed: boolean): void => {
     if (this.done) return;
@@ -348,11 +379,11 @@ export class Http2Call<Req, Res> {
     });
   };
 
-  private readonly onStreamError = (error: unknown): void => {
+  onStreamError(error: unknown): void {
     this.streamError = error;
-  };
+  }
 
-  private readonly onClose = (): void => {
+  onClose(): void {
     this.connection?.release();
     this.onDrain();
     if (this.done) return;
@@ -361,7 +392,7 @@ export class Http2Call<Req, Res> {
     } else {
       this.finishFromStream();
     }
-  };
+  }
 
   /** The stream closed: its status, or why there is none. */
   private finishFromStream(): void {
@@ -465,7 +496,7 @@ export class Http2Call<Req, Res> {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
-    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
     this.pickAbort?.abort();
     const stream = this.stream;
     if (error !== undefined && stream !== undefined && !stream.closed) {
