@@ -96,11 +96,11 @@ export class Http2Call<Req, Res> {
   private timer: NodeJS.Timeout | undefined;
   private pickAbort: AbortController | undefined;
   /** Frames written before the stream exists (the session was still connecting). */
-  private queued: Buffer[] = [];
+  private queued: Buffer[] | undefined;
   private endQueued = false;
   private pauseWanted = false;
   private streamError: unknown;
-  private drainWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] | undefined;
   /** The listener on the call's AbortSignal, made only for calls that have one. */
   private onAbort: (() => void) | undefined;
   private readonly deadline: number | undefined;
@@ -162,7 +162,7 @@ export class Http2Call<Req, Res> {
   write(frame: Buffer): boolean {
     if (this.done) return false;
     if (this.stream === undefined) {
-      this.queued.push(frame);
+      (this.queued ??= []).push(frame);
       return false;
     }
     return this.stream.write(frame);
@@ -173,17 +173,20 @@ export class Http2Call<Req, Res> {
     if (this.done) return Promise.resolve();
     if (this.stream !== undefined && !this.stream.writableNeedDrain) return Promise.resolve();
     // Listened for only by request streams that filled the buffer: a unary call never needs it.
-    if (this.stream !== undefined && this.drainWaiters.length === 0) {
+    if (this.stream !== undefined && this.drainWaiters === undefined) {
       this.stream.once('drain', onStreamDrain);
     }
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.drainWaiters ??= [];
+      this.drainWaiters.push(resolve);
+    });
   }
 
   /** Half-closes the request side: no more messages (END_STREAM). */
   end(frame?: Buffer): void {
     if (this.done) return;
     if (this.stream === undefined) {
-      if (frame !== undefined) this.queued.push(frame);
+      if (frame !== undefined) (this.queued ??= []).push(frame);
       this.endQueued = true;
     } else if (frame !== undefined) this.stream.end(frame);
     else this.stream.end();
@@ -248,8 +251,8 @@ export class Http2Call<Req, Res> {
     stream.on('error', onStreamError);
     stream.on('close', onStreamClose);
     if (this.pauseWanted) stream.pause();
-    const queued = this.queued;
-    this.queued = [];
+    const queued = this.queued ?? [];
+    this.queued = undefined;
     if (this.endQueued) {
       if (queued.length === 1) stream.end(queued[0]);
       else {
@@ -265,8 +268,8 @@ export class Http2Call<Req, Res> {
   /** Wakes the writers waiting in `writable()`. */
   onDrain(): void {
     const waiters = this.drainWaiters;
-    if (waiters.length === 0) return;
-    this.drainWaiters = [];
+    if (waiters === undefined) return;
+    this.drainWaiters = undefined;
     for (const resolve of waiters) resolve();
   }
 
@@ -502,7 +505,7 @@ export class Http2Call<Req, Res> {
     if (error !== undefined && stream !== undefined && !stream.closed) {
       stream.close(NGHTTP2_CANCEL);
     }
-    this.queued = [];
+    this.queued = undefined;
     this.onDrain();
     this.sink.onEnd(error);
   }

@@ -30,8 +30,10 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   private done = false;
   private paused = false;
   private backoffTimer: NodeJS.Timeout | undefined;
+  /** The AbortSignal listener while a backoff runs (an attempt listens for itself otherwise). */
+  private onAbortDuringBackoff: (() => void) | undefined;
   /** Writers waiting for an attempt to exist again (a backoff is running). */
-  private attemptWaiters: (() => void)[] = [];
+  private attemptWaiters: (() => void)[] | undefined;
   private readonly buffer: RetryBuffer;
   private readonly attemptOptions: CallOptions;
   private readonly deadline: number | undefined;
@@ -72,8 +74,14 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     replayInto(this.buffer, attempt);
     // Committed while no attempt ran: this one is the last, and now has every frame.
     if (this.committed) this.buffer.clear();
+    this.wakeWriters();
+  }
+
+  /** Resolves the writers that waited for an attempt to exist, or for the end. */
+  private wakeWriters(): void {
     const waiters = this.attemptWaiters;
-    this.attemptWaiters = [];
+    if (waiters === undefined) return;
+    this.attemptWaiters = undefined;
     for (const resolve of waiters) resolve();
   }
 
@@ -88,7 +96,10 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   writable(): Promise<void> {
     if (this.done) return Promise.resolve();
     if (this.attempt !== undefined) return this.attempt.writable();
-    return new Promise((resolve) => this.attemptWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.attemptWaiters ??= [];
+      this.attemptWaiters.push(resolve);
+    });
   }
 
   end(frame?: Buffer): void {
@@ -163,12 +174,14 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
       this.finish(error);
       return;
     }
-    this.attemptOptions.signal?.addEventListener('abort', this.onAbortDuringBackoff, {
-      once: true,
-    });
+    const signal = this.attemptOptions.signal;
+    if (signal !== undefined) {
+      this.onAbortDuringBackoff = () => this.finish(GrpcError.from(signal.reason));
+      signal.addEventListener('abort', this.onAbortDuringBackoff, { once: true });
+    }
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = undefined;
-      this.attemptOptions.signal?.removeEventListener('abort', this.onAbortDuringBackoff);
+      this.stopListeningForAbort();
       this.start();
     }, delayMs);
   }
@@ -192,19 +205,19 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     this.attempt.cancel(error);
   }
 
-  private readonly onAbortDuringBackoff = (): void => {
-    this.finish(GrpcError.from(this.attemptOptions.signal?.reason));
-  };
+  private stopListeningForAbort(): void {
+    if (this.onAbortDuringBackoff === undefined) return;
+    this.attemptOptions.signal?.removeEventListener('abort', this.onAbortDuringBackoff);
+    this.onAbortDuringBackoff = undefined;
+  }
 
   private finish(error: GrpcError | undefined): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.backoffTimer);
-    this.attemptOptions.signal?.removeEventListener('abort', this.onAbortDuringBackoff);
+    this.stopListeningForAbort();
     this.buffer.clear();
-    const waiters = this.attemptWaiters;
-    this.attemptWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.wakeWriters();
     this.sink.onEnd(error);
   }
 }
