@@ -16,17 +16,9 @@ import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
 import { startEchoServer } from '../helpers/echo-server.js';
-import { startGrpcJsEchoServer } from '../helpers/grpc-js-echo-server.js';
+import { echoServerKinds } from '../helpers/echo-server-kinds.js';
+import { freePort } from '../helpers/free-port.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function portOf(address: string): number {
   return Number(address.slice(address.lastIndexOf(':') + 1));
@@ -64,37 +56,110 @@ t.test(
   },
 );
 
-t.test('server killed mid-stream: UNAVAILABLE promptly', async (t) => {
-  const { address } = await startEchoServer(t);
-  const proxy = await startTcpProxy(t, portOf(address));
-  const { client } = handwireEchoClient(t, proxy.address);
-  const received: number[] = [];
-  const started = Date.now();
-  const error = (await (async () => {
-    for await (const r of client.ServerStream(echoRequest({ count: 1000, delayMs: 10 }))) {
-      received.push(r.index);
-      if (received.length === 3) void proxy.kill();
-    }
-  })().catch((e: unknown) => e)) as GrpcError;
-  t.equal(error.code, Status.UNAVAILABLE);
-  t.match(error.message, /the connection to 127\.0\.0\.1:\d+ was lost before the call ended/);
-  t.ok(Date.now() - started < 3000, 'promptly');
-  t.ok(received.length >= 3 && received.length < 1000);
-});
+for (const [kind, start] of Object.entries(echoServerKinds)) {
+  t.test(`against the ${kind} server`, async (t) => {
+    t.test('server killed mid-stream: UNAVAILABLE promptly', async (t) => {
+      const { port } = await start(t);
+      const proxy = await startTcpProxy(t, port);
+      const { client } = handwireEchoClient(t, proxy.address);
+      const received: number[] = [];
+      const started = Date.now();
+      const error = (await (async () => {
+        for await (const r of client.ServerStream(echoRequest({ count: 1000, delayMs: 10 }))) {
+          received.push(r.index);
+          if (received.length === 3) void proxy.kill();
+        }
+      })().catch((e: unknown) => e)) as GrpcError;
+      t.equal(error.code, Status.UNAVAILABLE);
+      t.match(error.message, /the connection to 127\.0\.0\.1:\d+ was lost before the call ended/);
+      t.ok(Date.now() - started < 3000, 'promptly');
+      t.ok(received.length >= 3 && received.length < 1000);
+    });
 
-t.test('server restarted on the same port: the channel reconnects', async (t) => {
-  const { address } = await startEchoServer(t);
-  const proxy = await startTcpProxy(t, portOf(address));
-  const { client, channel } = handwireEchoClient(t, proxy.address);
-  t.equal((await client.Unary(echoRequest({ message: 'before' }))).message, 'before');
-  await proxy.kill();
-  // The channel notices the lost session and goes idle.
-  if (channel.state === 'ready') await channel.waitForStateChange('ready');
-  t.equal(channel.state, 'idle');
-  await proxy.restart();
-  t.equal((await client.Unary(echoRequest({ message: 'after' }))).message, 'after');
-  t.equal(proxy.connections, 2, 'a new connection');
-});
+    t.test('server restarted on the same port: the channel reconnects', async (t) => {
+      const { port } = await start(t);
+      const proxy = await startTcpProxy(t, port);
+      const { client, channel } = handwireEchoClient(t, proxy.address);
+      t.equal((await client.Unary(echoRequest({ message: 'before' }))).message, 'before');
+      await proxy.kill();
+      // The channel notices the lost session and goes idle.
+      if (channel.state === 'ready') await channel.waitForStateChange('ready');
+      t.equal(channel.state, 'idle');
+      await proxy.restart();
+      t.equal((await client.Unary(echoRequest({ message: 'after' }))).message, 'after');
+      t.equal(proxy.connections, 2, 'a new connection');
+    });
+
+    t.test('a new session when the peer MAX_CONCURRENT_STREAMS is reached', async (t) => {
+      const { port } = await start(t, { maxConcurrentStreams: 2 });
+      const proxy = await startTcpProxy(t, port);
+      const { client } = handwireEchoClient(t, proxy.address);
+      await client.Unary(echoRequest()); // connects and learns the limit
+      const calls = Array.from({ length: 5 }, (_, i) =>
+        client.Unary(echoRequest({ message: `${i}`, delayMs: 200 })),
+      );
+      t.same(
+        (await Promise.all(calls)).map((r) => r.message),
+        ['0', '1', '2', '3', '4'],
+      );
+      t.equal(proxy.connections, 3, '2 + 2 + 1 streams over three sessions');
+    });
+
+    t.test('GOAWAY: the call in flight finishes, the next goes to a new session', async (t) => {
+      const { port } = await start(t, { maxConnectionAgeMs: 300, maxConnectionAgeGraceMs: 5000 });
+      const proxy = await startTcpProxy(t, port);
+      const { client } = handwireEchoClient(t, proxy.address);
+      const slow = client.Unary(echoRequest({ message: 'slow', delayMs: 1200 }));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      t.equal((await client.Unary(echoRequest({ message: 'next' }))).message, 'next');
+      t.equal((await slow).message, 'slow', 'the call in flight finished');
+      t.ok(proxy.connections >= 2, 'the next call used a new session');
+    });
+
+    t.test('round_robin spreads calls; one of three addresses down, it serves on', async (t) => {
+      const a = await start(t);
+      const b = await start(t);
+      const proxyA = await startTcpProxy(t, a.port);
+      const proxyB = await startTcpProxy(t, b.port);
+      const down = `127.0.0.1:${await freePort()}`;
+      const { client } = handwireEchoClient(t, [proxyA.address, down, proxyB.address], {
+        loadBalancingPolicy: 'round_robin',
+      });
+      for (let i = 0; i < 12; i++) {
+        t.equal((await client.Unary(echoRequest({ message: `${i}` }))).message, `${i}`);
+      }
+      t.equal(proxyA.connections, 1);
+      t.equal(proxyB.connections, 1);
+    });
+
+    t.test('pick_first uses the first address that answers', async (t) => {
+      const a = await start(t);
+      const proxyA = await startTcpProxy(t, a.port);
+      const down = `127.0.0.1:${await freePort()}`;
+      const { client, channel } = handwireEchoClient(t, [down, proxyA.address]);
+      t.equal(channel.options.loadBalancingPolicy, 'pick_first');
+      for (let i = 0; i < 3; i++) await client.Unary(echoRequest());
+      t.equal(proxyA.connections, 1);
+    });
+
+    t.test('close(): shutdown, and calls fail with UNAVAILABLE', async (t) => {
+      const { address } = await start(t);
+      const { client, channel } = handwireEchoClient(t, address);
+      await client.Unary(echoRequest());
+      const pending = client.Unary(echoRequest({ delayMs: 5000 }));
+      const states: string[] = [];
+      channel.onStateChange((s) => states.push(s));
+      channel.close();
+      t.equal(channel.state, 'shutdown');
+      t.same(states, ['shutdown']);
+      const inFlight = (await pending.catch((e: unknown) => e)) as GrpcError;
+      t.equal(inFlight.code, Status.UNAVAILABLE);
+      const after = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
+      t.equal(after.code, Status.UNAVAILABLE);
+      t.equal(after.message, 'the channel was closed');
+    });
+  });
+}
 
 t.test('waitForReady waits for the server instead of failing fast', async (t) => {
   const port = await freePort();
@@ -124,49 +189,6 @@ t.test('waitForReady still honours the deadline', async (t) => {
   t.equal(error.code, Status.DEADLINE_EXCEEDED);
 });
 
-t.test('a new session when the peer MAX_CONCURRENT_STREAMS is reached', async (t) => {
-  const { address } = await startEchoServer(t, { maxConcurrentStreams: 2 });
-  const proxy = await startTcpProxy(t, portOf(address));
-  const { client } = handwireEchoClient(t, proxy.address);
-  await client.Unary(echoRequest()); // connects and learns the limit
-  const calls = Array.from({ length: 5 }, (_, i) =>
-    client.Unary(echoRequest({ message: `${i}`, delayMs: 200 })),
-  );
-  t.same(
-    (await Promise.all(calls)).map((r) => r.message),
-    ['0', '1', '2', '3', '4'],
-  );
-  t.equal(proxy.connections, 3, '2 + 2 + 1 streams over three sessions');
-});
-
-t.test('GOAWAY: the call in flight finishes, the next goes to a new session', async (t) => {
-  const { address } = await startGrpcJsEchoServer(t, {
-    'grpc.max_connection_age_ms': 300,
-    'grpc.max_connection_age_grace_ms': 5000,
-  });
-  const proxy = await startTcpProxy(t, portOf(address));
-  const { client } = handwireEchoClient(t, proxy.address);
-  const slow = client.Unary(echoRequest({ message: 'slow', delayMs: 1200 }));
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  t.equal((await client.Unary(echoRequest({ message: 'next' }))).message, 'next');
-  t.equal((await slow).message, 'slow', 'the call in flight finished');
-  t.ok(proxy.connections >= 2, 'the next call used a new session');
-});
-
-t.test('GOAWAY from a handwire server (max connection age): same as from grpc-js', async (t) => {
-  const { address } = await startEchoServer(t, {
-    maxConnectionAgeMs: 300,
-    maxConnectionAgeGraceMs: 5000,
-  });
-  const proxy = await startTcpProxy(t, portOf(address));
-  const { client } = handwireEchoClient(t, proxy.address);
-  const slow = client.Unary(echoRequest({ message: 'slow', delayMs: 1200 }));
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  t.equal((await client.Unary(echoRequest({ message: 'next' }))).message, 'next');
-  t.equal((await slow).message, 'slow', 'the call in flight finished');
-  t.ok(proxy.connections >= 2, 'the next call used a new session');
-});
-
 t.test('a unix socket target', async (t) => {
   const { address } = await startEchoServer(t);
   const path = join(tmpdir(), `handwire-client-${process.pid}.sock`);
@@ -182,52 +204,6 @@ t.test('a unix socket target', async (t) => {
   const { client, channel } = handwireEchoClient(t, `unix:${path}`);
   t.equal((await client.Unary(echoRequest({ message: 'via unix' }))).message, 'via unix');
   channel.close();
-});
-
-t.test(
-  'round_robin spreads calls and keeps serving when one of three addresses is down',
-  async (t) => {
-    const a = await startEchoServer(t);
-    const b = await startEchoServer(t);
-    const proxyA = await startTcpProxy(t, portOf(a.address));
-    const proxyB = await startTcpProxy(t, portOf(b.address));
-    const down = `127.0.0.1:${await freePort()}`;
-    const { client } = handwireEchoClient(t, [proxyA.address, down, proxyB.address], {
-      loadBalancingPolicy: 'round_robin',
-    });
-    for (let i = 0; i < 12; i++) {
-      t.equal((await client.Unary(echoRequest({ message: `${i}` }))).message, `${i}`);
-    }
-    t.equal(proxyA.connections, 1);
-    t.equal(proxyB.connections, 1);
-  },
-);
-
-t.test('pick_first uses the first address that answers', async (t) => {
-  const a = await startEchoServer(t);
-  const proxyA = await startTcpProxy(t, portOf(a.address));
-  const down = `127.0.0.1:${await freePort()}`;
-  const { client, channel } = handwireEchoClient(t, [down, proxyA.address]);
-  t.equal(channel.options.loadBalancingPolicy, 'pick_first');
-  for (let i = 0; i < 3; i++) await client.Unary(echoRequest());
-  t.equal(proxyA.connections, 1);
-});
-
-t.test('close(): shutdown, and calls fail with UNAVAILABLE', async (t) => {
-  const { address } = await startEchoServer(t);
-  const { client, channel } = handwireEchoClient(t, address);
-  await client.Unary(echoRequest());
-  const pending = client.Unary(echoRequest({ delayMs: 5000 }));
-  const states: string[] = [];
-  channel.onStateChange((s) => states.push(s));
-  channel.close();
-  t.equal(channel.state, 'shutdown');
-  t.same(states, ['shutdown']);
-  const inFlight = (await pending.catch((e: unknown) => e)) as GrpcError;
-  t.equal(inFlight.code, Status.UNAVAILABLE);
-  const after = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
-  t.equal(after.code, Status.UNAVAILABLE);
-  t.equal(after.message, 'the channel was closed');
 });
 
 t.test('a non-gRPC HTTP status maps per http-grpc-status-mapping', async (t) => {

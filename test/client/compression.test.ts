@@ -6,11 +6,11 @@ import type net from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import t, { type Test } from 'tap';
 import { encodeMessage } from '../../src/wire/codec.js';
-import { encodeFrame } from '../../src/wire/framing.js';
-import { EchoRequestCodec, EchoResponseCodec } from '../fixtures/echo-codecs.js';
+import { EchoRequestCodec } from '../fixtures/echo-codecs.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
 import { startEchoServer } from '../helpers/echo-server.js';
 import { startGrpcJsEchoServer } from '../helpers/grpc-js-echo-server.js';
+import { answerEcho } from '../helpers/raw-grpc-answer.js';
 
 interface SeenMessage {
   compressed: boolean;
@@ -37,14 +37,7 @@ async function startRecordingServer(t: Test) {
         at += 5 + length;
       }
       calls.push({ encoding: headers['grpc-encoding'] as string | undefined, messages });
-      stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc' },
-        { waitForTrailers: true },
-      );
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(
-        encodeFrame(EchoResponseCodec, { message: 'ok', index: 0, payload: new Uint8Array(0) }),
-      );
+      answerEcho(stream, [{ message: 'ok' }]);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,9 +1,9 @@
-// The issue's list, against a @grpc/grpc-js server (a peer sharing no code with the client):
-// MAX_CONCURRENT_STREAMS, faults (killed mid-stream, restarted, one of three addresses down, a
-// hung peer), wait-for-ready, close, error details, retries, hedging, interceptors and
-// backpressure (grpc PROTOCOL-HTTP2.md, connectivity-semantics-and-api.md, gRFC A6, A8).
+// The issue's list against a @grpc/grpc-js server (a peer sharing no code with the client), for
+// the items whose tests elsewhere use a handwire server with handlers of their own: wait-for-ready,
+// error details, retries, hedging, interceptors and backpressure (grpc PROTOCOL-HTTP2.md,
+// connectivity-semantics-and-api.md, gRFC A6). Faults and keepalive run against both servers in
+// channel.test.ts and keepalive.test.ts.
 
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import type { ChannelOptions } from '../../src/client/channel.js';
@@ -15,16 +15,9 @@ import { encodeMessage } from '../../src/wire/codec.js';
 import { StatusCodec } from '../../src/wire/messages/google-rpc.js';
 import { EchoRequestCodec } from '../fixtures/echo-codecs.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
+import { freePort } from '../helpers/free-port.js';
 import { grpc, startGrpcJsEchoServer } from '../helpers/grpc-js-echo-server.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 type Call<Req, Res> = grpc.ServerUnaryCall<Req, Res>;
 type Callback = grpc.sendUnaryData<object>;
@@ -48,89 +41,6 @@ function policy(entry: object): ChannelOptions {
     serviceConfig: { methodConfig: [{ name: [{ service: 'handwire.test.Echo' }], ...entry }] },
   };
 }
-
-t.test('a new session when the grpc-js MAX_CONCURRENT_STREAMS is reached', async (t) => {
-  const { port } = await startGrpcJsEchoServer(t, { 'grpc.max_concurrent_streams': 2 });
-  const proxy = await startTcpProxy(t, port);
-  const { client } = handwireEchoClient(t, proxy.address);
-  await client.Unary(echoRequest());
-  const calls = Array.from({ length: 5 }, (_, i) =>
-    client.Unary(echoRequest({ message: `${i}`, delayMs: 200 })),
-  );
-  t.same(
-    (await Promise.all(calls)).map((r) => r.message),
-    ['0', '1', '2', '3', '4'],
-  );
-  t.equal(proxy.connections, 3, '2 + 2 + 1 streams over three sessions');
-});
-
-t.test('grpc-js server killed mid-stream: UNAVAILABLE promptly', async (t) => {
-  const { port } = await startGrpcJsEchoServer(t);
-  const proxy = await startTcpProxy(t, port);
-  const { client } = handwireEchoClient(t, proxy.address);
-  const received: number[] = [];
-  const started = Date.now();
-  const error = (await (async () => {
-    for await (const r of client.ServerStream(echoRequest({ count: 1000, delayMs: 10 }))) {
-      received.push(r.index);
-      if (received.length === 3) void proxy.kill();
-    }
-  })().catch((e: unknown) => e)) as GrpcError;
-  t.equal(error.code, Status.UNAVAILABLE);
-  t.match(error.message, /the connection to 127\.0\.0\.1:\d+ was lost before the call ended/);
-  t.ok(Date.now() - started < 3000, 'promptly');
-});
-
-t.test('grpc-js server restarted: the channel reconnects and new calls succeed', async (t) => {
-  const { port } = await startGrpcJsEchoServer(t);
-  const proxy = await startTcpProxy(t, port);
-  const { client, channel } = handwireEchoClient(t, proxy.address);
-  t.equal((await client.Unary(echoRequest({ message: 'before' }))).message, 'before');
-  await proxy.kill();
-  if (channel.state === 'ready') await channel.waitForStateChange('ready');
-  await proxy.restart();
-  t.equal((await client.Unary(echoRequest({ message: 'after' }))).message, 'after');
-  t.equal(proxy.connections, 2);
-});
-
-t.test('one of three addresses down: round_robin keeps serving from grpc-js servers', async (t) => {
-  const a = await startGrpcJsEchoServer(t);
-  const b = await startGrpcJsEchoServer(t);
-  const proxyA = await startTcpProxy(t, a.port);
-  const proxyB = await startTcpProxy(t, b.port);
-  const down = `127.0.0.1:${await freePort()}`;
-  const { client } = handwireEchoClient(t, [proxyA.address, down, proxyB.address], {
-    loadBalancingPolicy: 'round_robin',
-  });
-  for (let i = 0; i < 12; i++) {
-    t.equal((await client.Unary(echoRequest({ message: `${i}` }))).message, `${i}`);
-  }
-  t.equal(proxyA.connections, 1);
-  t.equal(proxyB.connections, 1);
-  // pick_first over the same list uses the first address that answers.
-  const first = handwireEchoClient(t, [down, proxyA.address]);
-  await first.client.Unary(echoRequest());
-  t.equal(proxyA.connections, 2);
-});
-
-t.test('a hung grpc-js peer: keepalive finds it dead and the call fails UNAVAILABLE', async (t) => {
-  const { port } = await startGrpcJsEchoServer(t, {
-    'grpc.http2.min_ping_interval_without_data_ms': 10,
-  } as grpc.ServerOptions);
-  const proxy = await startTcpProxy(t, port);
-  const { client } = handwireEchoClient(t, proxy.address, {
-    keepaliveTimeMs: 200,
-    keepaliveTimeoutMs: 300,
-  });
-  await client.Unary(echoRequest());
-  const pending = client.Unary(echoRequest({ delayMs: 10_000 }));
-  await sleep(50);
-  proxy.freeze();
-  const started = Date.now();
-  const error = (await pending.catch((e: unknown) => e)) as GrpcError;
-  t.equal(error.code, Status.UNAVAILABLE);
-  t.ok(Date.now() - started < 3000, `found dead in ${Date.now() - started} ms`);
-});
 
 t.test('waitForReady until a grpc-js server appears; then close()', async (t) => {
   const port = await freePort();

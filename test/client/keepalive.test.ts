@@ -6,28 +6,27 @@ import type { GrpcError } from '../../src/transport/grpc-error.js';
 import { Status } from '../../src/transport/status.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
 import { startEchoServer } from '../helpers/echo-server.js';
+import { echoServerKinds } from '../helpers/echo-server-kinds.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
-function portOf(address: string): number {
-  return Number(address.slice(address.lastIndexOf(':') + 1));
-}
-
-t.test('a hung peer: the unanswered PING fails the call UNAVAILABLE', async (t) => {
-  const { address } = await startEchoServer(t, { keepaliveMinTimeMs: 10 });
-  const proxy = await startTcpProxy(t, portOf(address));
-  const { client } = handwireEchoClient(t, proxy.address, {
-    keepaliveTimeMs: 200,
-    keepaliveTimeoutMs: 300,
+for (const [kind, start] of Object.entries(echoServerKinds)) {
+  t.test(`a hung ${kind} peer: the unanswered PING fails the call UNAVAILABLE`, async (t) => {
+    const { port } = await start(t, { minPingIntervalMs: 10 });
+    const proxy = await startTcpProxy(t, port);
+    const { client } = handwireEchoClient(t, proxy.address, {
+      keepaliveTimeMs: 200,
+      keepaliveTimeoutMs: 300,
+    });
+    await client.Unary(echoRequest());
+    const pending = client.Unary(echoRequest({ delayMs: 10_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    proxy.freeze();
+    const started = Date.now();
+    const error = (await pending.catch((e: unknown) => e)) as GrpcError;
+    t.equal(error.code, Status.UNAVAILABLE);
+    t.ok(Date.now() - started < 3000, `found dead in ${Date.now() - started} ms`);
   });
-  await client.Unary(echoRequest());
-  const pending = client.Unary(echoRequest({ delayMs: 10_000 }));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  proxy.freeze();
-  const started = Date.now();
-  const error = (await pending.catch((e: unknown) => e)) as GrpcError;
-  t.equal(error.code, Status.UNAVAILABLE);
-  t.ok(Date.now() - started < 3000, `found dead in ${Date.now() - started} ms`);
-});
+}
 
 t.test('GOAWAY too_many_pings doubles keepaliveTimeMs', async (t) => {
   const { address } = await startEchoServer(t, {

@@ -2,70 +2,19 @@
 // while no call runs and ref'd while one does, and its reconnect timers are unref'd. A child
 // process that makes calls and never closes its channel must exit by itself.
 
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { childEnv } from '../helpers/child-env.js';
 import { startEchoServer } from '../helpers/echo-server.js';
+import { type ChildRun, runExitingChild } from '../helpers/exiting-child.js';
+import { downAddress } from '../helpers/free-port.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const child = fileURLToPath(new URL('../helpers/idle-channel-child.ts', import.meta.url));
 
 /** After its answers, the child must be gone within this. */
 const EXIT_LIMIT_MS = 5000;
 
-interface ChildRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  exitAfterResultMs: number | undefined;
-  killed: boolean;
-}
-
 function runChild(args: string[]): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const childProcess = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
-      cwd: root,
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let resultAt: number | undefined;
-    let killed = false;
-    const kill = (): void => {
-      killed = true;
-      childProcess.kill('SIGKILL');
-    };
-    // Generous before the answer: tsx compiles the child first, on a busy machine.
-    let timer = setTimeout(kill, 40_000);
-    childProcess.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (resultAt === undefined && stdout.includes('\n')) {
-        resultAt = Date.now();
-        clearTimeout(timer);
-        timer = setTimeout(kill, EXIT_LIMIT_MS + 1000);
-      }
-    });
-    childProcess.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    childProcess.on('error', reject);
-    childProcess.on('exit', (code) => {
-      clearTimeout(timer);
-      const exitAfterResultMs = resultAt === undefined ? undefined : Date.now() - resultAt;
-      resolve({ code, stdout, stderr, exitAfterResultMs, killed });
-    });
-  });
-}
-
-async function downAddress(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `127.0.0.1:${port}`;
+  return runExitingChild(child, args, 40_000, EXIT_LIMIT_MS + 1000);
 }
 
 function checkRun(t: Test, run: ChildRun): void {

@@ -1,9 +1,7 @@
 // Retries (gRFC A6): a retryableStatusCodes failure is retried with backoff and gives up after
-// maxAttempts; other codes are not retried; grpc-retry-pushback-ms; the deadline; throttling;
-// transparent retry of a stream the server refused.
+// maxAttempts; other codes are not retried; grpc-retry-pushback-ms; the deadline; throttling.
+// (Transparent retry: transparent-retry.test.ts; streaming calls: streaming-retry.test.ts.)
 
-import http2 from 'node:http2';
-import type net from 'node:net';
 import t, { type Test } from 'tap';
 import type { ChannelOptions } from '../../src/client/channel.js';
 import {
@@ -15,8 +13,7 @@ import {
 import { Server } from '../../src/server/server.js';
 import { GrpcError } from '../../src/transport/grpc-error.js';
 import { Status } from '../../src/transport/status.js';
-import { encodeFrame } from '../../src/wire/framing.js';
-import { EchoResponseCodec, EchoService } from '../fixtures/echo-codecs.js';
+import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
 
@@ -131,36 +128,6 @@ t.test('retry throttling stops retries once tokens fall to half', async (t) => {
   t.equal(attempts.length, 2);
   await t.rejects(client.Unary(echoRequest()), { code: Status.UNAVAILABLE });
   t.equal(attempts.length, 3, 'throttled: no retry at all');
-});
-
-t.test('a stream the server refused (REFUSED_STREAM) is retried transparently', async (t) => {
-  let streams = 0;
-  const server = http2.createServer();
-  server.on('stream', (stream) => {
-    streams++;
-    stream.on('error', () => {});
-    if (streams === 1) {
-      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
-      return;
-    }
-    stream.on('data', () => {});
-    stream.on('end', () => {
-      stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc' },
-        { waitForTrailers: true },
-      );
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(
-        encodeFrame(EchoResponseCodec, { message: 'second', index: 0, payload: new Uint8Array(0) }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => server.close());
-  const port = (server.address() as net.AddressInfo).port;
-  const { client } = handwireEchoClient(t, `127.0.0.1:${port}`);
-  t.equal((await client.Unary(echoRequest())).message, 'second');
-  t.equal(streams, 2);
 });
 
 t.test('policies are checked when the channel is created', async (t) => {

@@ -9,12 +9,12 @@ import { Server } from '../../src/server/server.js';
 import type { ServerOptions } from '../../src/server/server-options.js';
 import type { GrpcError } from '../../src/transport/grpc-error.js';
 import { Status } from '../../src/transport/status.js';
-import { encodeFrame } from '../../src/wire/framing.js';
-import { EchoResponseCodec, EchoService } from '../fixtures/echo-codecs.js';
+import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
 import { startEchoServer } from '../helpers/echo-server.js';
 import { grpc, startGrpcJsEchoServer } from '../helpers/grpc-js-echo-server.js';
+import { answerEcho } from '../helpers/raw-grpc-answer.js';
 import { type KeyPair, makeTestCertificates } from '../helpers/test-certificates.js';
 
 const certs = makeTestCertificates(t);
@@ -46,16 +46,7 @@ async function startRecordingTlsServer(t: Test, keyPair: KeyPair) {
     seen.push(headers);
     stream.on('error', () => {});
     stream.resume();
-    stream.on('end', () => {
-      stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc' },
-        { waitForTrailers: true },
-      );
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(
-        encodeFrame(EchoResponseCodec, { message: 'ok', index: 0, payload: new Uint8Array(0) }),
-      );
-    });
+    stream.on('end', () => answerEcho(stream, [{ message: 'ok' }]));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise((resolve) => server.close(resolve)));

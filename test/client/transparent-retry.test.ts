@@ -9,9 +9,9 @@ import t, { type Test } from 'tap';
 import type { GrpcError } from '../../src/transport/grpc-error.js';
 import { Status } from '../../src/transport/status.js';
 import { decodeMessage } from '../../src/wire/codec.js';
-import { encodeFrame } from '../../src/wire/framing.js';
-import { type EchoRequest, EchoRequestCodec, EchoResponseCodec } from '../fixtures/echo-codecs.js';
+import { type EchoRequest, EchoRequestCodec } from '../fixtures/echo-codecs.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
+import { answerEcho } from '../helpers/raw-grpc-answer.js';
 
 type Refusal = 'rst' | 'goaway';
 
@@ -54,15 +54,7 @@ async function startRefusingServer(t: Test, how: Refusal, refusals: number, arme
                 index,
               }))
             : requests.map((r, index) => ({ message: r.message, index }));
-      stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc' },
-        { waitForTrailers: true },
-      );
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      for (const m of messages) {
-        stream.write(encodeFrame(EchoResponseCodec, { ...m, payload: new Uint8Array(0) }));
-      }
-      stream.end();
+      answerEcho(stream, messages);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
