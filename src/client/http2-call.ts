@@ -30,12 +30,12 @@ import { type ReceivedStatus, readStatus } from '../transport/trailers.js';
 import { decodeMessage } from '../wire/codec.js';
 import { FrameDecoder } from '../wire/framing.js';
 import { WireError } from '../wire/wire-error.js';
+import { describeBrokenStream } from './broken-stream.js';
 import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import type { Connection } from './subchannel.js';
 
-const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_NO_ERROR } =
-  http2.constants;
+const { NGHTTP2_CANCEL } = http2.constants;
 
 /** A status OK without trailing metadata, shared: only its code is read. */
 const OK_STATUS: ReceivedStatus = Object.freeze({
@@ -162,7 +162,7 @@ export class Http2Call<Req, Res> {
   write(frame: Buffer): boolean {
     if (this.done) return false;
     if (this.stream === undefined) {
-      (this.queued ??= []).push(frame);
+      this.queue(frame);
       return false;
     }
     return this.stream.write(frame);
@@ -182,11 +182,17 @@ export class Http2Call<Req, Res> {
     });
   }
 
+  /** Keeps a frame written before the stream exists, for open() to send. */
+  private queue(frame: Buffer): void {
+    if (this.queued === undefined) this.queued = [];
+    this.queued.push(frame);
+  }
+
   /** Half-closes the request side: no more messages (END_STREAM). */
   end(frame?: Buffer): void {
     if (this.done) return;
     if (this.stream === undefined) {
-      if (frame !== undefined) (this.queued ??= []).push(frame);
+      if (frame !== undefined) this.queue(frame);
       this.endQueued = true;
     } else if (frame !== undefined) this.stream.end(frame);
     else this.stream.end();
@@ -421,77 +427,15 @@ export class Http2Call<Req, Res> {
       );
       return;
     }
-    this.finish(this.missingStatus());
-  }
-
-  /** The error for a stream that closed without a grpc-status (PROTOCOL-HTTP2.md, "Errors"). */
-  private missingStatus(): GrpcError {
-    const stream = this.stream!;
-    const connection = this.connection!;
-    const label = connection.address.label;
-    const rstCode = stream.rstCode ?? NGHTTP2_NO_ERROR;
-    const errno = (this.streamError as { code?: unknown } | undefined)?.code;
-    const cause = this.streamError;
-    // A6 transparent retry: the server refused the stream, or its GOAWAY says it stopped
-    // before this stream's id, or the stream never got an id (its HEADERS never left).
-    const unsent = stream.id === undefined;
-    const lastProcessed = connection.goawayLastStreamId;
-    const aboveGoaway =
-      lastProcessed !== undefined && stream.id !== undefined && stream.id > lastProcessed;
-    if (rstCode === NGHTTP2_REFUSED_STREAM || ((unsent || aboveGoaway) && !this.receivedHeaders)) {
-      this.neverProcessed = true;
-    }
-    if (aboveGoaway && !this.receivedHeaders && rstCode !== NGHTTP2_REFUSED_STREAM) {
-      return new GrpcError(
-        Status.UNAVAILABLE,
-        `the server at ${label} went away (GOAWAY, last stream ${lastProcessed}) before processing the call`,
-        { cause },
-      );
-    }
-    if (rstCode === NGHTTP2_REFUSED_STREAM) {
-      return new GrpcError(
-        Status.UNAVAILABLE,
-        `the server at ${label} refused the stream (RST_STREAM REFUSED_STREAM) before processing the call`,
-        { cause },
-      );
-    }
-    const session = connection.session;
-    if (session.destroyed || session.closed || (session.socket?.destroyed ?? true)) {
-      const why = typeof errno === 'string' && errno.startsWith('E') ? ` (${errno})` : '';
-      return new GrpcError(
-        Status.UNAVAILABLE,
-        `the connection to ${label} was lost before the call ended${why}`,
-        { cause },
-      );
-    }
-    if (rstCode === NGHTTP2_CANCEL) {
-      return new GrpcError(
-        Status.CANCELLED,
-        `the server at ${label} cancelled the call (RST_STREAM CANCEL)`,
-        {
-          cause,
-        },
-      );
-    }
-    if (rstCode === NGHTTP2_ENHANCE_YOUR_CALM) {
-      return new GrpcError(
-        Status.RESOURCE_EXHAUSTED,
-        `the server at ${label} reset the call with ENHANCE_YOUR_CALM (too many requests)`,
-        { cause },
-      );
-    }
-    if (rstCode !== NGHTTP2_NO_ERROR) {
-      return new GrpcError(
-        Status.INTERNAL,
-        `the server at ${label} reset the call with HTTP/2 error code ${rstCode} and sent no grpc-status`,
-        { cause },
-      );
-    }
-    return new GrpcError(
-      Status.INTERNAL,
-      `the server at ${label} ended the response without a grpc-status trailer`,
-      { cause },
+    const ended = describeBrokenStream(
+      this.stream!,
+      this.connection!,
+      this.streamError,
+      this.receivedHeaders,
     );
+    // A6 transparent retry: the server's application never saw the call.
+    this.neverProcessed = ended.neverProcessed;
+    this.finish(ended.error);
   }
 
   /** Ends the call once: timers and listeners off, the stream reset if still open. */
