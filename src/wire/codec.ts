@@ -59,3 +59,20 @@ export function writeMessageField<T>(
 export function readMessageField<T>(reader: Reader, codec: MessageCodec<T>, into?: T): T {
   return reader.message((nested) => codec.read(nested, into));
 }
+
+/** A message with no fields (grpc.testing.Empty, HealthListRequest…): zero bytes on the wire. */
+export type EmptyMessage = Record<string, never>;
+
+/** The codec of a message with no fields: it writes nothing and skips any field it is sent. */
+export function emptyMessageCodec(typeName: string): MessageCodec<EmptyMessage> {
+  return {
+    typeName,
+    create: () => ({}),
+    size: () => 0,
+    write() {},
+    read(reader, into) {
+      while (reader.pos < reader.end) reader.skip(reader.tag());
+      return into ?? {};
+    },
+  };
+}

@@ -6,6 +6,8 @@
 // treated as unknown.
 
 import {
+  type EmptyMessage,
+  emptyMessageCodec,
   type MessageCodec,
   messageFieldSize,
   readMessageField,
@@ -88,18 +90,9 @@ export const HealthCheckResponseCodec: MessageCodec<HealthCheckResponse> = {
 };
 
 /** grpc.health.v1.HealthListRequest: no fields. */
-export type HealthListRequest = Record<string, never>;
+export type HealthListRequest = EmptyMessage;
 
-export const HealthListRequestCodec: MessageCodec<HealthListRequest> = {
-  typeName: 'grpc.health.v1.HealthListRequest',
-  create: () => ({}),
-  size: () => 0,
-  write() {},
-  read(r, into) {
-    while (r.pos < r.end) r.skip(r.tag());
-    return into ?? {};
-  },
-};
+export const HealthListRequestCodec = emptyMessageCodec('grpc.health.v1.HealthListRequest');
 
 /**
  * grpc.health.v1.HealthListResponse. `statuses` is a Map, not a plain object: its keys are service

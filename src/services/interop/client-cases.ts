@@ -17,6 +17,7 @@ import {
   type Payload,
   PayloadType,
   type SimpleRequest,
+  SimpleRequestCodec,
   type StreamingInputCallRequest,
   type StreamingOutputCallRequest,
 } from '../../wire/messages/grpc-testing.js';
@@ -341,20 +342,8 @@ export function isInteropCaseName(name: string): name is InteropCaseName {
 
 // --- requests ----------------------------------------------------------------------------------
 
-function simpleRequestDefaults(): SimpleRequest {
-  return {
-    responseType: PayloadType.COMPRESSABLE,
-    responseSize: 0,
-    payload: null,
-    fillUsername: false,
-    fillOauthScope: false,
-    responseCompressed: null,
-    responseStatus: null,
-    expectCompressed: null,
-    fillServerId: false,
-    fillGrpclbRouteType: false,
-  };
-}
+/** A SimpleRequest with every field at its default (a fresh object each time). */
+const simpleRequestDefaults = (): SimpleRequest => SimpleRequestCodec.create();
 
 /** large_unary's request: 271,828 zero bytes in, 314,159 asked back. */
 function simpleRequest(): SimpleRequest {

@@ -9,6 +9,8 @@
 // unknown fields when a peer sends them.
 
 import {
+  type EmptyMessage,
+  emptyMessageCodec,
   type MessageCodec,
   messageFieldSize,
   readMessageField,
@@ -31,18 +33,9 @@ const LEN = WireType.LengthDelimited;
 const VARINT = WireType.Varint;
 
 /** grpc.testing.Empty: no fields; it encodes to zero bytes. */
-export type Empty = Record<string, never>;
+export type Empty = EmptyMessage;
 
-export const EmptyCodec: MessageCodec<Empty> = {
-  typeName: 'grpc.testing.Empty',
-  create: () => ({}),
-  size: () => 0,
-  write() {},
-  read(r, into) {
-    while (r.pos < r.end) r.skip(r.tag());
-    return into ?? {};
-  },
-};
+export const EmptyCodec = emptyMessageCodec('grpc.testing.Empty');
 
 /**
  * grpc.testing.BoolValue: a bool that can be absent. The interop messages wrap the flags
