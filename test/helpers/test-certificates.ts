@@ -17,6 +17,8 @@ export interface TestCertificates {
   ca: Buffer;
   /** A server certificate for IP 127.0.0.1 and DNS localhost. */
   server: KeyPair;
+  /** A second certificate for 127.0.0.1 and localhost (another serial): a rotation's new one. */
+  rotatedServer: KeyPair;
   /** A server certificate for DNS handwire.test only: reachable by name override alone. */
   namedServer: KeyPair;
   /** A client certificate, for mutual TLS. */
@@ -24,12 +26,13 @@ export interface TestCertificates {
 }
 
 /** Runs openssl with `args` in `dir`; a missing or failing openssl throws (and fails the test). */
-function openssl(dir: string, args: string[]): string {
+export function openssl(dir: string, args: string[]): string {
   return execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
 }
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
+/** Makes a key and a certificate signed by the test CA, with the given extensions and serial. */
 function issue(
   dir: string,
   name: string,
@@ -74,7 +77,7 @@ function issue(
 
 /** Makes a CA and its certificates for one test file; the files are removed after `t`. */
 export function makeTestCertificates(t: Test): TestCertificates {
-  const dir = mkdtempSync(join(tmpdir(), 'handwire-client-tls-'));
+  const dir = mkdtempSync(join(tmpdir(), 'handwire-tls-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   openssl(dir, [
     'req',
@@ -87,18 +90,20 @@ export function makeTestCertificates(t: Test): TestCertificates {
     '-days',
     '2',
     '-subj',
-    '/CN=handwire client test CA',
+    '/CN=handwire test CA',
     '-addext',
     'basicConstraints=critical,CA:TRUE',
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
+  const localServerExtensions = [
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'extendedKeyUsage=serverAuth',
+  ];
   return {
     ca: readFileSync(join(dir, 'ca.crt')),
-    server: issue(dir, 'server', '/CN=localhost', '0x3001', [
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      'extendedKeyUsage=serverAuth',
-    ]),
+    server: issue(dir, 'server', '/CN=localhost', '0x3001', localServerExtensions),
+    rotatedServer: issue(dir, 'rotated', '/CN=localhost', '0x3003', localServerExtensions),
     namedServer: issue(dir, 'named', '/CN=handwire.test', '0x3002', [
       'subjectAltName=DNS:handwire.test',
       'extendedKeyUsage=serverAuth',
