@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ChildRun {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   /** Milliseconds from the child's first output line to its exit; undefined if it printed none. */
@@ -55,10 +56,10 @@ export function runExitingChild(
       stderr += chunk.toString();
     });
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const exitAfterResultMs = resultAt === undefined ? undefined : Date.now() - resultAt;
-      resolve({ code, stdout, stderr, exitAfterResultMs, killed });
+      resolve({ code, signal, stdout, stderr, exitAfterResultMs, killed });
     });
   });
 }
