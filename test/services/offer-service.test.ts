@@ -1,7 +1,6 @@
 // offers.v1.OfferService as CONTRACT.md §2 and §6 describe it, through a @grpc/grpc-js client.
 
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
 import t from 'tap';
 import { Server } from '../../src/server/server.js';
 import {
@@ -11,30 +10,12 @@ import {
 import { createUserService, UserServiceDefinition } from '../../src/services/user/user-service.js';
 import { OfferStore } from '../../src/store/offer-store.js';
 import { UserStore } from '../../src/store/user-store.js';
+import { violatedFields } from '../helpers/bad-request.js';
 import { call, callClientStream, collect, grpc, grpcJsClient } from '../helpers/grpc-js-proto.js';
 import { readStream } from './grpc-js-streams.js';
 
 const OFFERS_PROTO = fileURLToPath(new URL('../../proto/offers.proto', import.meta.url));
 const UNKNOWN_UUID = '3f2b8c1e-9d4a-4f6b-8e2a-1c5d7e9f0a3b';
-
-const rpc = new protobuf.Root();
-rpc.resolvePath = (_origin, target) =>
-  target.startsWith('google/protobuf/')
-    ? target
-    : fileURLToPath(new URL(`../fixtures/${target}`, import.meta.url));
-rpc.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto']);
-rpc.resolveAll();
-const RpcStatus = rpc.lookupType('google.rpc.Status');
-const BadRequest = rpc.lookupType('google.rpc.BadRequest');
-
-function violatedFields(error: grpc.ServiceError): string[] {
-  const [bytes] = error.metadata.get('grpc-status-details-bin') as Buffer[];
-  if (!bytes) return [];
-  const status = RpcStatus.decode(bytes) as any;
-  return status.details.flatMap((any: any) =>
-    (BadRequest.decode(any.value) as any).fieldViolations.map((v: any) => v.field),
-  );
-}
 
 async function setup(t: any, userCount = 3) {
   const users = new UserStore();

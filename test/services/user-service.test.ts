@@ -1,33 +1,14 @@
 // user.UserService as CONTRACT.md §2 and §6 describe it, through a @grpc/grpc-js client.
 
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
 import t from 'tap';
 import { Server } from '../../src/server/server.js';
 import { createUserService, UserServiceDefinition } from '../../src/services/user/user-service.js';
 import { UserStore } from '../../src/store/user-store.js';
+import { violatedFields } from '../helpers/bad-request.js';
 import { call, callClientStream, collect, grpc, grpcJsClient } from '../helpers/grpc-js-proto.js';
 
 const USER_PROTO = fileURLToPath(new URL('../../proto/user.proto', import.meta.url));
-const rpc = new protobuf.Root();
-rpc.resolvePath = (_origin, target) =>
-  target.startsWith('google/protobuf/')
-    ? target
-    : fileURLToPath(new URL(`../fixtures/${target}`, import.meta.url));
-rpc.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto']);
-rpc.resolveAll();
-const RpcStatus = rpc.lookupType('google.rpc.Status');
-const BadRequest = rpc.lookupType('google.rpc.BadRequest');
-
-/** The field names of the BadRequest detail of a failed call. */
-function violatedFields(error: grpc.ServiceError): string[] {
-  const [bytes] = error.metadata.get('grpc-status-details-bin') as Buffer[];
-  if (!bytes) return [];
-  const status = RpcStatus.decode(bytes) as any;
-  return status.details.flatMap((any: any) =>
-    (BadRequest.decode(any.value) as any).fieldViolations.map((v: any) => v.field),
-  );
-}
 
 async function setup(t: any) {
   const store = new UserStore();
