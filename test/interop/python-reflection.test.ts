@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { Server } from '../../src/server/server.js';
 import { addHealthService } from '../../src/services/health/health-service.js';
+import { OfferServiceDefinition } from '../../src/services/offers/offer-service-definition.js';
 import { addReflectionService } from '../../src/services/reflection/reflection-service.js';
 import { Status } from '../../src/transport/status.js';
 import {
-  OfferServiceStub,
   offerStubImplementation,
   UserServiceStub,
   userStubImplementation,
@@ -47,7 +47,7 @@ t.test('Python grpcio builds a working call from reflection alone', async (t) =>
 
   const server = new Server();
   server.addService(UserServiceStub, userStubImplementation);
-  server.addService(OfferServiceStub, offerStubImplementation);
+  server.addService(OfferServiceDefinition, offerStubImplementation);
   addHealthService(server);
   addReflectionService(server);
   const { address } = await server.listen();

@@ -1,20 +1,13 @@
-// Small stand-ins for user.UserService and offers.v1.OfferService (proto/user.proto, offers.proto)
-// built on the hand-written codecs of src/wire/messages/: enough for reflection tests to list them
-// and for a client built from reflection alone to make one real call (GetUser).
+// Small stand-ins for user.UserService (its definition and a one-user implementation, on the
+// hand-written codecs of src/wire/messages/) and for an offers.v1.OfferService implementation
+// that answers UNIMPLEMENTED: enough for reflection tests to list both services and for a client
+// built from reflection alone to make one real call (GetUser).
 
 import type { ServiceImplementation } from '../../src/server/handlers.js';
+import type { OfferServiceDefinition } from '../../src/services/offers/offer-service-definition.js';
 import { GrpcError } from '../../src/transport/grpc-error.js';
 import { method } from '../../src/transport/service-definition.js';
 import { Status } from '../../src/transport/status.js';
-import {
-  GetUserOfferRequestCodec,
-  MigrationReportCodec,
-  MigrationRowCodec,
-  OfferEventCodec,
-  SetUserOfferRequestCodec,
-  UserOfferCodec,
-  WatchOfferEventsRequestCodec,
-} from '../../src/wire/messages/offers.js';
 import {
   BatchCreateResponseCodec,
   CreateUserRequestCodec,
@@ -30,7 +23,6 @@ import {
 } from '../../src/wire/messages/user.js';
 
 const USER = 'user.UserService';
-const OFFERS = 'offers.v1.OfferService';
 
 export const UserServiceStub = {
   name: USER,
@@ -58,28 +50,6 @@ export const UserServiceStub = {
       'unary',
       DeleteUserRequestCodec,
       DeleteUserResponseCodec,
-    ),
-  },
-} as const;
-
-export const OfferServiceStub = {
-  name: OFFERS,
-  methods: {
-    SetUserOffer: method(OFFERS, 'SetUserOffer', 'unary', SetUserOfferRequestCodec, UserOfferCodec),
-    GetUserOffer: method(OFFERS, 'GetUserOffer', 'unary', GetUserOfferRequestCodec, UserOfferCodec),
-    MigrateOffers: method(
-      OFFERS,
-      'MigrateOffers',
-      'clientStreaming',
-      MigrationRowCodec,
-      MigrationReportCodec,
-    ),
-    WatchOfferEvents: method(
-      OFFERS,
-      'WatchOfferEvents',
-      'serverStreaming',
-      WatchOfferEventsRequestCodec,
-      OfferEventCodec,
     ),
   },
 } as const;
@@ -115,7 +85,7 @@ export const userStubImplementation: ServiceImplementation<typeof UserServiceStu
   DeleteUser: notHere,
 };
 
-export const offerStubImplementation: ServiceImplementation<typeof OfferServiceStub> = {
+export const offerStubImplementation: ServiceImplementation<typeof OfferServiceDefinition> = {
   SetUserOffer: notHere,
   GetUserOffer: notHere,
   MigrateOffers: notHere,

@@ -14,6 +14,7 @@ import protobuf from 'protobufjs';
 import t, { type Test } from 'tap';
 import { Server } from '../../src/server/server.js';
 import { addHealthService } from '../../src/services/health/health-service.js';
+import { OfferServiceDefinition } from '../../src/services/offers/offer-service-definition.js';
 import { addContractReflection } from '../../src/services/reflection/contract-reflection.js';
 import { DescriptorPool } from '../../src/services/reflection/descriptor-pool.js';
 import {
@@ -27,7 +28,6 @@ import { Status } from '../../src/transport/status.js';
 import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import {
-  OfferServiceStub,
   offerStubImplementation,
   UserServiceStub,
   userStubImplementation,
@@ -152,7 +152,7 @@ function registryOf(files: FileDescriptorProto[]) {
 async function startServer(t: Test) {
   const server = new Server();
   server.addService(UserServiceStub, userStubImplementation);
-  server.addService(OfferServiceStub, offerStubImplementation);
+  server.addService(OfferServiceDefinition, offerStubImplementation);
   server.addService(EchoService, echoImplementation);
   addHealthService(server);
   const reflection = addReflectionService(server, {
