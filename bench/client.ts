@@ -10,10 +10,10 @@
 // (`taskset -c 0`) and each client to core 1; clients alternate within each round, the order
 // rotating each round, and each figure is the median of the rounds.
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startBenchServer, stopServerProcess } from './lib/server-process.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -62,35 +62,6 @@ function parseOptions(args: string[]): Options {
   return options;
 }
 
-/** Starts a benchmark server pinned to core 0 and waits for the port it prints. */
-async function startServer(script: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in 10 s`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /PORT (\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, port };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await once(child, 'exit');
-  clearTimeout(timer);
-}
-
 /** Runs a client script pinned to core 1 and parses its `RESULT {json}` line. */
 async function runClient<T>(
   script: string,
@@ -132,7 +103,7 @@ export async function main(args: string[]): Promise<void> {
   const key = (server: string, client: string) => `${server}|${client}`;
   for (let round = 0; round < options.rounds; round++) {
     for (const server of SERVERS) {
-      const { child, port } = await startServer(server.script);
+      const { child, port } = await startBenchServer(server.script);
       try {
         const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length]!);
         for (const client of order) {
@@ -167,7 +138,7 @@ export async function main(args: string[]): Promise<void> {
           }
         }
       } finally {
-        await stopServer(child);
+        await stopServerProcess(child);
       }
     }
   }

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startServerProcess, stopServerProcess } from './lib/server-process.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -67,7 +68,7 @@ function nodeArgs(options: Options, name: string): string[] {
 
 /** `handwire serve --port 0 --demo` on core 0; resolves with its address once it listens. */
 async function startServer(options: Options): Promise<{ child: ChildProcess; address: string }> {
-  const child = spawn(
+  const { child, listeningOn } = await startServerProcess(
     'taskset',
     [
       '-c',
@@ -80,37 +81,15 @@ async function startServer(options: Options): Promise<{ child: ChildProcess; add
       '0',
       '--demo',
     ],
-    // stderr carries one JSON line per call: not needed here.
-    { stdio: ['ignore', 'pipe', 'ignore'] },
+    {
+      name: 'handwire serve',
+      // stderr carries one JSON line per call: not needed here.
+      stderr: 'ignore',
+      listening: /serving gRPC \([^)]*\) on (\S+)/,
+      startLimitMs: 20_000,
+    },
   );
-  let output = '';
-  const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('handwire serve did not start in 20 s')),
-      20_000,
-    );
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving gRPC \([^)]*\) on (\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`handwire serve exited with ${code}: ${output}`)),
-    );
-  });
-  return { child, address };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  // SIGTERM: a graceful exit, so a --cpu-prof profile gets written.
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await once(child, 'exit');
-  clearTimeout(timer);
+  return { child, address: listeningOn };
 }
 
 interface UploadResult {
@@ -238,7 +217,7 @@ export async function main(args: string[]): Promise<void> {
         results.first.push(await upload(options, file, server, 'client-first'));
         results.again.push(await upload(options, file, server, 'client-again'));
       } finally {
-        await stopServer(server.child);
+        await stopServerProcess(server.child, 15_000);
       }
     }
     console.log(

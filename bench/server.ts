@@ -9,7 +9,7 @@
 // JavaScript in its own process pinned to core 0 (`taskset -c 0`), the load to core 1; servers
 // alternate within each round and each figure is the median of the rounds.
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
 import { frameBytes } from '../src/wire/framing.js';
 import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
+import { startBenchServer, stopServerProcess } from './lib/server-process.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -49,35 +50,6 @@ function parseOptions(args: string[]): Options {
     else throw new Error(`unknown option ${args[i]}: use --seconds, --rounds, --stream-messages`);
   }
   return options;
-}
-
-/** Starts a benchmark server pinned to core 0 and waits for the port it prints. */
-async function startServer(script: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in 10 s`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /PORT (\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, port };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await once(child, 'exit');
-  clearTimeout(timer);
 }
 
 /** Checks the server really answers GetUser with grpc-status 0 and a decodable user. */
@@ -215,7 +187,7 @@ export async function main(args: string[]): Promise<void> {
       // Rotate the order each round so no server always runs first (or last) on a warm machine.
       const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!);
       for (const server of order) {
-        const { child, port } = await startServer(server.script);
+        const { child, port } = await startBenchServer(server.script);
         try {
           await checkServer(port, request);
           const log = join(work, 'h2load.log');
@@ -231,7 +203,7 @@ export async function main(args: string[]): Promise<void> {
               `p50/p99 ${latency.p50}/${latency.p99} µs`,
           );
         } finally {
-          await stopServer(child);
+          await stopServerProcess(child);
         }
       }
     }

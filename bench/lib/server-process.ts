@@ -1,0 +1,69 @@
+// Starting and stopping the server process a benchmark measures against: spawn it, wait for the
+// stdout line that says where it listens, and stop it with SIGTERM (SIGKILL if it lingers).
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface ServerProcessOptions {
+  /** What the process is called in errors. */
+  name: string;
+  /** Where its stderr goes: 'inherit' shows it, 'ignore' drops it. */
+  stderr: 'inherit' | 'ignore';
+  /** Matches its stdout once it listens; the first group is where (a port or an address). */
+  listening: RegExp;
+  /** How long it may take to print that. */
+  startLimitMs: number;
+}
+
+/** Spawns `command` with `args` and resolves once its stdout matches `options.listening`. */
+export async function startServerProcess(
+  command: string,
+  args: readonly string[],
+  options: ServerProcessOptions,
+): Promise<{ child: ChildProcess; listeningOn: string }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', options.stderr] });
+  let output = '';
+  const listeningOn = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${options.name} did not start in ${options.startLimitMs / 1000} s`)),
+      options.startLimitMs,
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = options.listening.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with ${code}: ${output}`));
+    });
+  });
+  return { child, listeningOn };
+}
+
+/** Starts a bench/servers/ script pinned to core 0 and waits for the `PORT n` line it prints. */
+export async function startBenchServer(
+  script: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const { child, listeningOn } = await startServerProcess(
+    'taskset',
+    ['-c', '0', process.execPath, script],
+    { name: script, stderr: 'inherit', listening: /PORT (\d+)/, startLimitMs: 10_000 },
+  );
+  return { child, port: Number(listeningOn) };
+}
+
+/**
+ * Stops a server process with SIGTERM (a graceful exit, so a --cpu-prof profile gets written),
+ * then SIGKILL if it has not exited within `killAfterMs`.
+ */
+export async function stopServerProcess(child: ChildProcess, killAfterMs = 3000): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await once(child, 'exit');
+  clearTimeout(timer);
+}
