@@ -21,6 +21,7 @@ import {
 import { OfferStore } from '../../src/store/offer-store.js';
 import { UserStore } from '../../src/store/user-store.js';
 import { childEnv } from '../helpers/child-env.js';
+import { collectOutput } from '../helpers/child-output.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SENT = 300;
@@ -47,14 +48,7 @@ t.test('Ctrl-C midway: applied rows stay applied and match the event log', async
     ['--import', 'tsx', MAIN, 'migrate', '-', '--server', address],
     { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
+  const output = collectOutput(child);
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   t.teardown(() => clearTimeout(killer));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
@@ -69,10 +63,10 @@ t.test('Ctrl-C midway: applied rows stay applied and match the event log', async
   child.kill('SIGINT');
   const [code] = await exited;
 
-  t.equal(code, 130, `exit code 130 for an interrupt; stderr: ${stderr}`);
-  t.equal(stdout, '', 'no report: the call was cancelled');
+  t.equal(code, 130, `exit code 130 for an interrupt; stderr: ${output.stderr}`);
+  t.equal(output.stdout, '', 'no report: the call was cancelled');
   t.match(
-    stderr,
+    output.stderr,
     `handwire: interrupted: ${SENT} rows were sent; those the server received stay applied, and uploading the file again is safe`,
   );
 

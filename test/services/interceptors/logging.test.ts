@@ -14,6 +14,7 @@ import { Status } from '../../../src/transport/status.js';
 import { encodeMessage } from '../../../src/wire/codec.js';
 import { EchoRequestCodec } from '../../fixtures/echo-codecs.js';
 import { childEnv } from '../../helpers/child-env.js';
+import { collectOutput } from '../../helpers/child-output.js';
 import { frame, rawRequest } from '../../helpers/raw-http2.js';
 import { callPath, grpc, serveEcho } from './interceptor-helpers.js';
 
@@ -239,18 +240,11 @@ t.test(
         env: childEnv(),
       },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
+    const output = collectOutput(child);
     const code = await new Promise((resolve) => child.on('close', resolve));
     t.equal(code, 0);
-    t.equal(stdout, '', 'nothing on stdout');
-    const lines = stderr
+    t.equal(output.stdout, '', 'nothing on stdout');
+    const lines = output.stderr
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
