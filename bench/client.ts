@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { fmt, median } from './lib/figures.js';
 import { startBenchServer, stopServerProcess } from './lib/server-process.js';
 
 const run = promisify(execFile);
@@ -83,15 +84,6 @@ interface UnaryResult {
   p50: number;
   p99: number;
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const fmt = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);

@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
 import { frameBytes } from '../src/wire/framing.js';
 import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
+import { fmt, median } from './lib/figures.js';
 import { startBenchServer, stopServerProcess } from './lib/server-process.js';
 
 const run = promisify(execFile);
@@ -153,15 +154,6 @@ async function streamRun(port: number, messages: number): Promise<number> {
     throw new Error(`the stream client got ${received} of ${messages} messages`);
   return received / seconds;
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const fmt = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
