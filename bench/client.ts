@@ -14,16 +14,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fmt, median } from './lib/figures.js';
-import { startBenchServer, stopServerProcess } from './lib/server-process.js';
+import { BENCH_SERVERS, startBenchServer, stopServerProcess } from './lib/server-process.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-const SERVERS = [
-  { name: 'bare node:http2', script: here('servers/bare-http2.mjs'), streams: false },
-  { name: 'handwire', script: here('servers/handwire.mjs'), streams: true },
-  { name: '@grpc/grpc-js', script: here('servers/grpc-js.mjs'), streams: true },
-] as const;
 
 const CLIENTS = [
   { name: 'bare node:http2', script: here('clients/bare-http2-unary.mjs') },
@@ -94,7 +88,7 @@ export async function main(args: string[]): Promise<void> {
   const streams = new Map<string, number[]>();
   const key = (server: string, client: string) => `${server}|${client}`;
   for (let round = 0; round < options.rounds; round++) {
-    for (const server of SERVERS) {
+    for (const server of BENCH_SERVERS) {
       const { child, port } = await startBenchServer(server.script);
       try {
         const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length]!);
@@ -146,7 +140,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     'server           client             calls/s   vs grpc-js   of bare   p50 µs   p99 µs',
   );
-  for (const server of SERVERS) {
+  for (const server of BENCH_SERVERS) {
     for (const client of CLIENTS) {
       const k = key(server.name, client.name);
       console.log(
@@ -160,7 +154,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `\nServer streaming: ${fmt(options.streamMessages)} users received, median of ${options.rounds}`,
   );
-  for (const server of SERVERS.filter((s) => s.streams)) {
+  for (const server of BENCH_SERVERS.filter((s) => s.streams)) {
     const handwire = key(server.name, 'handwire');
     const grpcJs = key(server.name, '@grpc/grpc-js');
     console.log(

@@ -21,17 +21,15 @@ import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
 import { frameBytes } from '../src/wire/framing.js';
 import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
 import { fmt, median } from './lib/figures.js';
-import { startBenchServer, stopServerProcess } from './lib/server-process.js';
+import {
+  BENCH_SERVERS,
+  type BenchServerName,
+  startBenchServer,
+  stopServerProcess,
+} from './lib/server-process.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-const SERVERS = [
-  { name: 'bare node:http2', script: here('servers/bare-http2.mjs'), streams: false },
-  { name: 'handwire', script: here('servers/handwire.mjs'), streams: true },
-  { name: '@grpc/grpc-js', script: here('servers/grpc-js.mjs'), streams: true },
-] as const;
-type ServerName = (typeof SERVERS)[number]['name'];
 
 interface Options {
   seconds: number;
@@ -171,13 +169,13 @@ export async function main(args: string[]): Promise<void> {
     const bodyFile = join(work, 'request.bin');
     writeFileSync(bodyFile, request);
 
-    const throughput = new Map<ServerName, number[]>();
-    const p50s = new Map<ServerName, number[]>();
-    const p99s = new Map<ServerName, number[]>();
-    const streaming = new Map<ServerName, number[]>();
+    const throughput = new Map<BenchServerName, number[]>();
+    const p50s = new Map<BenchServerName, number[]>();
+    const p99s = new Map<BenchServerName, number[]>();
+    const streaming = new Map<BenchServerName, number[]>();
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order each round so no server always runs first (or last) on a warm machine.
-      const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!);
+      const order = BENCH_SERVERS.map((_, i) => BENCH_SERVERS[(i + round) % BENCH_SERVERS.length]!);
       for (const server of order) {
         const { child, port } = await startBenchServer(server.script);
         try {
@@ -202,14 +200,17 @@ export async function main(args: string[]): Promise<void> {
 
     // Ratios are taken within each round (the servers ran minutes apart at most) and then the
     // median of those: a shared machine drifts between rounds more than within one.
-    const ratioOf = (name: ServerName, base: ServerName, figures: Map<ServerName, number[]>) =>
-      median(figures.get(name)!.map((value, round) => value / figures.get(base)![round]!));
+    const ratioOf = (
+      name: BenchServerName,
+      base: BenchServerName,
+      figures: Map<BenchServerName, number[]>,
+    ) => median(figures.get(name)!.map((value, round) => value / figures.get(base)![round]!));
     console.log(
       `\nUnary GetUser, h2load -c 4 -m 50, ${options.seconds} s, median of ${options.rounds} rounds; ` +
         'latency at -c 1 -m 1',
     );
     console.log('server            req/s   of ceiling   vs grpc-js   p50 µs   p99 µs');
-    for (const server of SERVERS) {
+    for (const server of BENCH_SERVERS) {
       const rate = median(throughput.get(server.name)!);
       console.log(
         `${server.name.padEnd(16)}${fmt(rate).padStart(7)}` +
@@ -234,7 +235,7 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
-function push(map: Map<ServerName, number[]>, name: ServerName, value: number): void {
+function push(map: Map<BenchServerName, number[]>, name: BenchServerName, value: number): void {
   const list = map.get(name) ?? [];
   list.push(value);
   map.set(name, list);

@@ -1,8 +1,20 @@
-// Starting and stopping the server process a benchmark measures against: spawn it, wait for the
-// stdout line that says where it listens, and stop it with SIGTERM (SIGKILL if it lingers).
+// The server processes benchmarks measure against: the bench/servers/ scripts, and starting and
+// stopping a server (spawn it, wait for the stdout line that says where it listens, SIGTERM it).
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const serverScript = (file: string) =>
+  fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
+
+/** The benchmark servers, the bare one first (the ceiling); `streams`: it serves ListUsers. */
+export const BENCH_SERVERS = [
+  { name: 'bare node:http2', script: serverScript('bare-http2.mjs'), streams: false },
+  { name: 'handwire', script: serverScript('handwire.mjs'), streams: true },
+  { name: '@grpc/grpc-js', script: serverScript('grpc-js.mjs'), streams: true },
+] as const;
+export type BenchServerName = (typeof BENCH_SERVERS)[number]['name'];
 
 export interface ServerProcessOptions {
   /** What the process is called in errors. */
