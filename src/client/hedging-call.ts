@@ -140,6 +140,9 @@ export class HedgingCall<Req, Res> implements CallHandle {
     if (this.noMoreHedges || this.committed !== undefined) return;
     if (this.sent >= this.policy.maxAttempts) return;
     this.hedgeTimer = setTimeout(() => {
+      // This timer has fired: forget it first, or finishIfNothingLeft() would think a hedge is
+      // still coming and the call, with no attempt live, would never end.
+      this.hedgeTimer = undefined;
       // A6 throttling: a hedge after the first is sent only while the throttle allows retries.
       if (this.channel.retryThrottle?.allowsRetry === false) {
         this.noMoreHedges = true;

@@ -22,8 +22,16 @@ function hedgingConfig(policy: HedgingPolicy): ChannelOptions {
   };
 }
 
-/** Unary answers attempt n after delays[n] ms, or fails with codes[n] when given. */
-async function scriptedServer(t: Test, delays: number[], codes: (StatusCode | 0)[] = []) {
+/**
+ * Unary answers attempt n after delays[n] ms, or fails with codes[n] when given, with
+ * grpc-retry-pushback-ms pushbacks[n] when given.
+ */
+async function scriptedServer(
+  t: Test,
+  delays: number[],
+  codes: (StatusCode | 0)[] = [],
+  pushbacks: (string | undefined)[] = [],
+) {
   let attempts = 0;
   let cancelled = 0;
   const server = new Server();
@@ -36,7 +44,11 @@ async function scriptedServer(t: Test, delays: number[], codes: (StatusCode | 0)
       });
       await sleep(delays[n] ?? 0, undefined, { signal: context.signal });
       const code = codes[n] ?? 0;
-      if (code !== 0) throw new GrpcError(code, `attempt ${n} failed`);
+      if (code !== 0) {
+        const pushback = pushbacks[n];
+        if (pushback !== undefined) context.responseTrailers.set('grpc-retry-pushback-ms', pushback);
+        throw new GrpcError(code, `attempt ${n} failed`);
+      }
       return { message: `attempt ${n}`, index: n, payload: new Uint8Array(0) };
     },
   });
@@ -133,4 +145,35 @@ t.test('hedging policies are checked', async (t) => {
       }),
     /both retryPolicy and hedgingPolicy/,
   );
+});
+
+/** Rejects after `ms` unless `call` settles first: a hang fails the test instead of stalling it. */
+async function within<T>(ms: number, call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the call did not end within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+t.test('a hedge the throttle refuses during a pushback ends the call', async (t) => {
+  const server = await scriptedServer(t, [0], [Status.UNAVAILABLE], ['300']);
+  const options = hedgingConfig({
+    maxAttempts: 3,
+    hedgingDelay: '5s',
+    nonFatalStatusCodes: ['UNAVAILABLE'],
+  });
+  const { client, channel } = handwireEchoClient(t, server.address, {
+    serviceConfig: { ...options.serviceConfig, retryThrottling: { maxTokens: 10, tokenRatio: 1 } },
+  });
+  const call = client.Unary(echoRequest());
+  await sleep(100);
+  // Other calls' failures, during the pushback, drain the throttle below half.
+  for (let i = 0; i < 5; i++) channel.retryThrottle!.recordFailure();
+  await t.rejects(within(3000, call), { code: Status.UNAVAILABLE, message: 'attempt 0 failed' });
+  t.equal(server.attempts(), 1);
 });
