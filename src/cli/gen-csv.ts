@@ -50,6 +50,15 @@ export const MIX = {
   unclosedQuote: 88,
 } as const;
 
+/** What each kind of --mix failure is, in the words of the summary. */
+const MIX_DESCRIPTIONS: Record<keyof typeof MIX, string> = {
+  unknownUser: 'an unknown user',
+  mismatch: 'an offer mismatch',
+  invalidTarget: 'an invalid target',
+  missingColumn: 'a missing column',
+  unclosedQuote: 'an unclosed quote',
+};
+
 export function checkGenCsvFlags(flags: GenCsvFlags): GenCsvOptions {
   const users = parseIntegerFlag('--users', flags.users, 1, DEMO_USER_COUNT);
   const rows =
@@ -96,8 +105,17 @@ export function* migrationLines(options: GenCsvOptions): Generator<string> {
   }
 }
 
-/** Writes the header and the lines to `out` in 64 KiB writes, waiting whenever it is full. */
+/**
+ * Writes the header and the lines to `out` in 64 KiB writes, waiting whenever it is full, and
+ * until the last write is done. Rejects with the stream's error (EPIPE, say) if a write fails.
+ */
 export async function writeMigrationCsv(options: GenCsvOptions, out: Writable): Promise<void> {
+  // A failed write makes the stream emit 'error', which is uncaught if nothing listens — and for
+  // the last write it comes a tick after that write's callback. So one listener goes on before
+  // the first write, and stays on after a failure; the error itself is taken from drained() or
+  // from the last write's callback.
+  const alreadyReported = (): void => {};
+  out.on('error', alreadyReported);
   let chunk = `${MIGRATION_HEADER.join(',')}\n`;
   for (const line of migrationLines(options)) {
     chunk += line;
@@ -106,10 +124,15 @@ export async function writeMigrationCsv(options: GenCsvOptions, out: Writable): 
       chunk = '';
     }
   }
-  out.write(chunk);
+  await new Promise<void>((resolve, reject) => {
+    out.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+  out.off('error', alreadyReported);
 }
 
+/** Resolves on 'drain'; rejects with the stream's error, including one it already had. */
 function drained(out: Writable): Promise<void> {
+  if (out.errored !== null) return Promise.reject(out.errored);
   return new Promise((resolve, reject) => {
     const onDrain = () => {
       out.off('error', onError);
@@ -137,15 +160,22 @@ export function describeFile(options: GenCsvOptions, where: string): string {
     );
   }
   if (options.mix) {
-    parts.push(
-      'with --mix, rows 7, 23, 42, 61 and 88 of every hundred are an unknown user, an offer ' +
-        'mismatch, an invalid target, a missing column and an unclosed quote',
-    );
+    const kinds = (Object.keys(MIX) as (keyof typeof MIX)[]).sort((a, b) => MIX[a] - MIX[b]);
+    const rows = listInWords(kinds.map((kind) => String(MIX[kind])));
+    const failures = listInWords(kinds.map((kind) => MIX_DESCRIPTIONS[kind]));
+    parts.push(`with --mix, rows ${rows} of every hundred are ${failures}`);
   }
   if ((DEMO_OFFERS as readonly string[]).includes(options.target)) {
     parts.push(`demo users who start on ${options.target} are skipped`);
   }
   return `${parts.join('; ')}.`;
+}
+
+/** "a, b and c". */
+function listInWords(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 export async function genCsv(flags: GenCsvFlags): Promise<void> {

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { demoOffer, demoUserId } from '../../src/cli/demo-data.js';
@@ -91,6 +91,41 @@ t.test('the file is the header then the lines, whatever the write size', async (
   t.equal(lines[rows + 1], '');
 });
 
+/** A stream whose every write fails as a pipe whose reader went away does. */
+function brokenPipe(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      setImmediate(() => callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+    },
+  });
+}
+
+t.test(
+  'a failed write rejects, the last one included, and is never an uncaught error',
+  async (t) => {
+    // Three rows: the header and the rows go out in the one last write.
+    await t.rejects(
+      writeMigrationCsv(options(), brokenPipe()),
+      { code: 'EPIPE' },
+      'the last write',
+    );
+    await t.rejects(
+      writeMigrationCsv(options({ users: 1000, rows: 5000 }), brokenPipe()),
+      { code: 'EPIPE' },
+      'a write in the loop',
+    );
+    // A stream that failed before the first write never drains: waiting for it would hang.
+    const failed = brokenPipe();
+    const closed = new Promise((resolve) => failed.once('close', resolve));
+    failed.on('error', () => {});
+    failed.destroy(new Error('gone before the first write'));
+    await closed;
+    await t.rejects(writeMigrationCsv(options({ users: 1000, rows: 5000 }), failed), {
+      message: 'gone before the first write',
+    });
+  },
+);
+
 t.test('flags: users within the demo, rows, an offer code as target', async (t) => {
   t.same(checkGenCsvFlags({ users: '1000', target: 'GOLD' }), {
     users: 1000,
@@ -124,7 +159,9 @@ t.test('the summary says what uploading the file will do', async (t) => {
   );
   t.match(
     describeFile(options({ target: 'PLUS', mix: true }), 'x'),
-    /with --mix, rows 7, 23, 42, 61 and 88 of every hundred.*demo users who start on PLUS are skipped\.$/,
+    new RegExp(
+      `with --mix, rows ${MIX.unknownUser}, ${MIX.mismatch}, ${MIX.invalidTarget}, ${MIX.missingColumn} and ${MIX.unclosedQuote} of every hundred are an unknown user, an offer mismatch, an invalid target, a missing column and an unclosed quote; demo users who start on PLUS are skipped\\.$`,
+    ),
   );
 });
 
