@@ -3,6 +3,7 @@
 // (README "handwire migrate"; CONTRACT.md §2 offers.v1.OfferService).
 
 import { createHash } from 'node:crypto';
+import type { OfferStore } from '../store/offer-store.js';
 import type { StoredUser, UserStore } from '../store/user-store.js';
 import { Role } from '../wire/messages/user.js';
 
@@ -32,18 +33,13 @@ export function demoOffer(index: number): string {
   return DEMO_OFFERS[index % DEMO_OFFERS.length]!;
 }
 
-/** What seeding needs of the offer store: setting a user's offer (OfferStore.set). */
-export interface DemoOfferSetter {
-  set(userId: string, offerCode: string): unknown;
-}
-
 /**
  * Creates `count` users named demo0000, demo0001, … with the ids of `demoUserId`, gives user i the
  * offer `demoOffer(i)` (one offer event each), and returns the users in creation order.
  */
 export function seedDemoUsers(
   users: UserStore,
-  offers: DemoOfferSetter,
+  offers: Pick<OfferStore, 'set'>,
   count = DEMO_USER_COUNT,
 ): StoredUser[] {
   const width = Math.max(4, String(count - 1).length);
