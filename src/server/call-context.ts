@@ -117,13 +117,18 @@ export class ServerCallContext {
 
   /**
    * True when `message` (a request this call's handler received) arrived with Compressed-Flag 1.
-   * grpc's interop CompressedRequest feature needs it; most handlers never ask.
+   * It exists for grpc's interop CompressedRequest feature (interop-test-descriptions.md): the
+   * interop TestService fails a request whose expect_compressed disagrees with how it arrived.
+   * Most handlers never ask.
    */
   requestWasCompressed(message: object): boolean {
     return this.compressedRequests?.has(message) ?? false;
   }
 
-  /** Called by the server for each request message that arrived compressed. */
+  /**
+   * Called by the server for each request message that arrived compressed, so that
+   * `requestWasCompressed` can answer grpc interop's CompressedRequest check.
+   */
   markRequestCompressed(message: object): void {
     this.compressedRequests ??= new WeakSet();
     this.compressedRequests.add(message);
