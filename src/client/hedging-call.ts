@@ -5,6 +5,7 @@
 import { GrpcError } from '../transport/grpc-error.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
+import { AttemptWait } from './attempt-wait.js';
 import type { CallHandle } from './call-handle.js';
 import type { CallOptions } from './call-options.js';
 import { deadlineOf } from './call-options.js';
@@ -30,7 +31,8 @@ export class HedgingCall<Req, Res> implements CallHandle {
   private transparentRetryUsed = false;
   private done = false;
   private paused = false;
-  private hedgeTimer: NodeJS.Timeout | undefined;
+  /** The wait before the next hedge: hedgingDelay, or the server's pushback. */
+  private readonly nextHedge: AttemptWait;
   private lastError: GrpcError | undefined;
   private attemptWaiters: (() => void)[] = [];
   private readonly buffer: RetryBuffer;
@@ -48,6 +50,8 @@ export class HedgingCall<Req, Res> implements CallHandle {
     this.attemptOptions =
       deadline === undefined ? options : { ...options, timeoutMs: undefined, deadline };
     this.buffer = channel.newRetryBuffer();
+    // While no attempt is live (a pushback), this wait is what honours the deadline and signal.
+    this.nextHedge = new AttemptWait(options.signal, deadline);
   }
 
   get isDone(): boolean {
@@ -106,8 +110,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
   }
 
   private sendHedge(): void {
-    clearTimeout(this.hedgeTimer);
-    this.hedgeTimer = undefined;
+    this.nextHedge.stop();
     if (this.done || this.committed !== undefined) return;
     this.sent++;
     const attempt: Http2Call<Req, Res> = new Http2Call(
@@ -133,31 +136,36 @@ export class HedgingCall<Req, Res> implements CallHandle {
     this.scheduleHedge(this.policy.hedgingDelayMs);
   }
 
-  /** Sends the next hedge after `delayMs`, if the policy and the throttle allow one more. */
+  /**
+   * Sends the next hedge after `delayMs`, if the policy and the throttle allow one more and it
+   * would start before the deadline; an abort during the wait cancels the call.
+   */
   private scheduleHedge(delayMs: number): void {
-    clearTimeout(this.hedgeTimer);
-    this.hedgeTimer = undefined;
+    this.nextHedge.stop();
     if (this.noMoreHedges || this.committed !== undefined) return;
     if (this.sent >= this.policy.maxAttempts) return;
-    this.hedgeTimer = setTimeout(() => {
-      // This timer has fired: forget it first, or finishIfNothingLeft() would think a hedge is
-      // still coming and the call, with no attempt live, would never end.
-      this.hedgeTimer = undefined;
-      // A6 throttling: a hedge after the first is sent only while the throttle allows retries.
-      if (this.channel.retryThrottle?.allowsRetry === false) {
-        this.noMoreHedges = true;
-        this.finishIfNothingLeft();
-        return;
-      }
-      this.sendHedge();
-    }, delayMs);
+    const waiting = this.nextHedge.start(
+      delayMs,
+      () => {
+        // A6 throttling: a hedge after the first is sent only while the throttle allows retries.
+        if (this.channel.retryThrottle?.allowsRetry === false) {
+          this.noMoreHedges = true;
+          this.finishIfNothingLeft();
+          return;
+        }
+        this.sendHedge();
+      },
+      (error) => this.cancel(error),
+    );
+    // The deadline comes first: a hedge sent then could not answer in time.
+    if (!waiting) this.noMoreHedges = true;
   }
 
   /** Makes `attempt` the one whose responses count; false if another already is. */
   private commit(attempt: Http2Call<Req, Res>): boolean {
     if (this.committed !== undefined) return this.committed === attempt;
     this.committed = attempt;
-    clearTimeout(this.hedgeTimer);
+    this.nextHedge.stop();
     this.buffer.clear();
     const lost = new GrpcError(
       Status.CANCELLED,
@@ -199,8 +207,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
     if ((pushback !== undefined && pushback < 0) || throttle?.allowsRetry === false) {
       // A6: a pushback that says not to retry, or the throttle, stops further hedges.
       this.noMoreHedges = true;
-      clearTimeout(this.hedgeTimer);
-      this.hedgeTimer = undefined;
+      this.nextHedge.stop();
     } else {
       // A6: a non-fatal failure sends the next hedge at once, or after the server's pushback;
       // later hedges resume hedgingDelay after it.
@@ -211,7 +218,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
 
   /** Fails the call once no attempt is live and no hedge will be sent. */
   private finishIfNothingLeft(): void {
-    if (this.live.length > 0 || this.hedgeTimer !== undefined) return;
+    if (this.live.length > 0 || this.nextHedge.waiting) return;
     this.finish(this.lastError ?? new GrpcError(Status.UNAVAILABLE, 'every hedged attempt failed'));
   }
 
@@ -233,7 +240,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
   private finish(error: GrpcError | undefined): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.hedgeTimer);
+    this.nextHedge.stop();
     this.buffer.clear();
     const waiters = this.attemptWaiters;
     this.attemptWaiters = [];

@@ -3,10 +3,11 @@
 // until the call commits, transparent retry of an attempt the server never processed, retry
 // throttling, all within the call's one deadline.
 
-import { GrpcError } from '../transport/grpc-error.js';
+import type { GrpcError } from '../transport/grpc-error.js';
 import { GRPC_PREVIOUS_RPC_ATTEMPTS, GRPC_RETRY_PUSHBACK_MS } from '../transport/headers.js';
 import { Metadata } from '../transport/metadata.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
+import { AttemptWait } from './attempt-wait.js';
 import type { CallHandle } from './call-handle.js';
 import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
@@ -29,9 +30,8 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   private cancelled = false;
   private done = false;
   private paused = false;
-  private backoffTimer: NodeJS.Timeout | undefined;
-  /** The AbortSignal listener while a backoff runs (an attempt listens for itself otherwise). */
-  private onAbortDuringBackoff: (() => void) | undefined;
+  /** The backoff or pushback before the next attempt; it honours the deadline and signal. */
+  private readonly backoff: AttemptWait;
   /** Writers waiting for an attempt to exist again (a backoff is running). */
   private attemptWaiters: (() => void)[] | undefined;
   private readonly buffer: RetryBuffer;
@@ -52,6 +52,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
         ? options
         : { ...options, timeoutMs: undefined, deadline: this.deadline };
     this.buffer = channel.newRetryBuffer();
+    this.backoff = new AttemptWait(options.signal, this.deadline);
   }
 
   get isDone(): boolean {
@@ -170,20 +171,15 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
       return;
     }
     const delayMs = pushbackMs(error) ?? retryBackoffMs(policy, this.attempts);
-    if (delayMs < 0 || (this.deadline !== undefined && Date.now() + delayMs >= this.deadline)) {
-      this.finish(error);
-      return;
-    }
-    const signal = this.attemptOptions.signal;
-    if (signal !== undefined) {
-      this.onAbortDuringBackoff = () => this.finish(GrpcError.from(signal.reason));
-      signal.addEventListener('abort', this.onAbortDuringBackoff, { once: true });
-    }
-    this.backoffTimer = setTimeout(() => {
-      this.backoffTimer = undefined;
-      this.stopListeningForAbort();
-      this.start();
-    }, delayMs);
+    // A negative pushback says "do not retry"; the wait refuses to start past the deadline.
+    const waiting =
+      delayMs >= 0 &&
+      this.backoff.start(
+        delayMs,
+        () => this.start(),
+        (abort) => this.finish(abort),
+      );
+    if (!waiting) this.finish(error);
   }
 
   pause(): void {
@@ -205,17 +201,10 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     this.attempt.cancel(error);
   }
 
-  private stopListeningForAbort(): void {
-    if (this.onAbortDuringBackoff === undefined) return;
-    this.attemptOptions.signal?.removeEventListener('abort', this.onAbortDuringBackoff);
-    this.onAbortDuringBackoff = undefined;
-  }
-
   private finish(error: GrpcError | undefined): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.backoffTimer);
-    this.stopListeningForAbort();
+    this.backoff.stop();
     this.buffer.clear();
     this.wakeWriters();
     this.sink.onEnd(error);

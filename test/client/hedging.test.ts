@@ -46,7 +46,8 @@ async function scriptedServer(
       const code = codes[n] ?? 0;
       if (code !== 0) {
         const pushback = pushbacks[n];
-        if (pushback !== undefined) context.responseTrailers.set('grpc-retry-pushback-ms', pushback);
+        if (pushback !== undefined)
+          context.responseTrailers.set('grpc-retry-pushback-ms', pushback);
         throw new GrpcError(code, `attempt ${n} failed`);
       }
       return { message: `attempt ${n}`, index: n, payload: new Uint8Array(0) };
@@ -176,4 +177,31 @@ t.test('a hedge the throttle refuses during a pushback ends the call', async (t)
   for (let i = 0; i < 5; i++) channel.retryThrottle!.recordFailure();
   await t.rejects(within(3000, call), { code: Status.UNAVAILABLE, message: 'attempt 0 failed' });
   t.equal(server.attempts(), 1);
+});
+
+t.test('waiting out a pushback, a hedged call still keeps its deadline and signal', async (t) => {
+  const policy = hedgingConfig({
+    maxAttempts: 3,
+    hedgingDelay: '5s',
+    nonFatalStatusCodes: ['UNAVAILABLE'],
+  });
+  const late = await scriptedServer(t, [0], [Status.UNAVAILABLE], ['60000']);
+  const { client } = handwireEchoClient(t, late.address, policy);
+  const started = Date.now();
+  // A hedge after the pushback would start past the deadline: none is sent.
+  await t.rejects(within(3000, client.Unary(echoRequest(), { timeoutMs: 1000 })), {
+    code: Status.UNAVAILABLE,
+    message: 'attempt 0 failed',
+  });
+  t.ok(Date.now() - started < 900, 'without waiting for the deadline');
+  t.equal(late.attempts(), 1);
+
+  const aborted = await scriptedServer(t, [0], [Status.UNAVAILABLE], ['2000']);
+  const { client: second } = handwireEchoClient(t, aborted.address, policy);
+  const controller = new AbortController();
+  const call = second.Unary(echoRequest(), { signal: controller.signal });
+  await sleep(100);
+  controller.abort();
+  await t.rejects(within(1000, call), { code: Status.CANCELLED });
+  t.equal(aborted.attempts(), 1);
 });
