@@ -6,7 +6,7 @@
 // users: an offer can only be set for a user the UserStore holds, and deleting the user deletes
 // the offer inside the same step (no event is emitted for that, as the contract says).
 
-import { randomUUID } from 'node:crypto';
+import { newUuid } from './ids.js';
 import { OfferEventLog } from './offer-event-log.js';
 import { UserNotFoundError, type UserStore } from './user-store.js';
 
@@ -39,6 +39,11 @@ export class OfferStore {
   readonly log = new OfferEventLog();
   /** Only users who have had an offer; the others read as offer "" version 0. */
   private readonly offers = new Map<string, UserOfferState>();
+  /**
+   * One copy of each offer code. Codes arrive as new strings with every request, and a million
+   * events naming the same few codes should not hold a million copies of them.
+   */
+  private readonly codes = new Map<string, string>();
   private readonly now: () => number;
   private readonly newEventId: () => string;
 
@@ -47,14 +52,16 @@ export class OfferStore {
     options: OfferStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.newEventId = options.newEventId ?? randomUUID;
+    this.newEventId = options.newEventId ?? newUuid;
     users.onDelete((user) => this.offers.delete(user.id));
   }
 
   /** The user's offer; undefined if there is no such user. */
   get(userId: string): UserOfferState | undefined {
-    if (this.users.get(userId) === undefined) return undefined;
-    return this.offers.get(userId) ?? { userId, offerCode: '', version: 0, updatedAt: 0 };
+    const user = this.users.get(userId);
+    if (user === undefined) return undefined;
+    // The user store's own id string, so that state and events share it (not the request's copy).
+    return this.offers.get(user.id) ?? { userId: user.id, offerCode: '', version: 0, updatedAt: 0 };
   }
 
   /**
@@ -84,8 +91,13 @@ export class OfferStore {
   }
 
   /** The one place an offer changes: new state and its event, in one synchronous step. */
-  private change(current: UserOfferState, offerCode: string, migrationId: string): UserOfferState {
+  private change(current: UserOfferState, code: string, migrationId: string): UserOfferState {
     const now = this.now();
+    let offerCode = this.codes.get(code);
+    if (offerCode === undefined) {
+      offerCode = code;
+      this.codes.set(code, code);
+    }
     const next: UserOfferState = Object.freeze({
       userId: current.userId,
       offerCode,

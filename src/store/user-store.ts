@@ -6,8 +6,8 @@
 // writes anything. Users are immutable objects replaced on update, so a list taken at one moment
 // stays consistent however the store changes while it is being streamed.
 
-import { randomUUID } from 'node:crypto';
 import { ChangeFeed } from './change-feed.js';
+import { newUuid } from './ids.js';
 
 export interface StoredUser {
   readonly id: string;
@@ -85,7 +85,7 @@ export class UserStore {
 
   constructor(options: UserStoreOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.newId = options.newId ?? randomUUID;
+    this.newId = options.newId ?? newUuid;
     this.changes = new ChangeFeed(options.feedCapacity ?? 1024);
   }
 

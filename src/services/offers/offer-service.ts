@@ -2,14 +2,14 @@
 // §2 and §6: requests are validated before anything is looked up; migration rows are applied one
 // by one as they arrive; the event log is replayed and then tailed live.
 
-import { randomUUID } from 'node:crypto';
 import type { ServiceImplementation } from '../../server/handlers.js';
-import type { OfferStore, UserOfferState } from '../../store/offer-store.js';
+import { newUuid } from '../../store/ids.js';
+import type { OfferStore } from '../../store/offer-store.js';
+import { UserNotFoundError } from '../../store/user-store.js';
 import { GrpcError } from '../../transport/grpc-error.js';
 import { Status } from '../../transport/status.js';
-import type { MigrationReport, RowError, UserOffer } from '../../wire/messages/offers.js';
-import { invalidArgument } from '../user/user-service.js';
-import { violation } from '../user/validation.js';
+import type { MigrationReport, RowError } from '../../wire/messages/offers.js';
+import { invalidArgument, violation } from '../bad-request.js';
 import type { OfferServiceDefinition } from './offer-service-definition.js';
 import { checkOfferCode, checkUserId, invalidRowReason } from './validation.js';
 
@@ -17,8 +17,6 @@ export { OfferServiceDefinition } from './offer-service-definition.js';
 
 /** A report lists at most this many failed rows (the counts stay exact). */
 export const MAX_LISTED_ROW_ERRORS = 1000;
-
-const toMessage = (offer: UserOfferState): UserOffer => ({ ...offer });
 
 const noSuchUser = (userId: string): GrpcError =>
   new GrpcError(Status.NOT_FOUND, `no user has id "${userId}"`);
@@ -32,7 +30,7 @@ export function createOfferService(
   offers: OfferStore,
   options: OfferServiceOptions = {},
 ): ServiceImplementation<typeof OfferServiceDefinition> {
-  const newMigrationId = options.newMigrationId ?? randomUUID;
+  const newMigrationId = options.newMigrationId ?? newUuid;
   return {
     async SetUserOffer(request) {
       const violations = [
@@ -40,8 +38,12 @@ export function createOfferService(
         ...checkOfferCode(request.offerCode, 'offer_code'),
       ];
       if (violations.length > 0) throw invalidArgument(violations);
-      if (offers.get(request.userId) === undefined) throw noSuchUser(request.userId);
-      return toMessage(offers.set(request.userId, request.offerCode));
+      try {
+        return offers.set(request.userId, request.offerCode);
+      } catch (error) {
+        if (error instanceof UserNotFoundError) throw noSuchUser(request.userId);
+        throw error;
+      }
     },
 
     async GetUserOffer(request) {
@@ -49,7 +51,7 @@ export function createOfferService(
       if (violations.length > 0) throw invalidArgument(violations);
       const offer = offers.get(request.userId);
       if (offer === undefined) throw noSuchUser(request.userId);
-      return toMessage(offer);
+      return offer;
     },
 
     async MigrateOffers(rows) {
