@@ -2,7 +2,7 @@
 // is 1–64 of [A-Z0-9_-]; a migration row's current offer may also be "" (a user with no offer yet).
 
 import type { FieldViolation } from '../../wire/messages/google-rpc.js';
-import { violation } from '../user/validation.js';
+import { violation } from '../bad-request.js';
 
 const OFFER_CODE = /^[A-Z0-9_-]{1,64}$/;
 

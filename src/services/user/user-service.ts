@@ -28,13 +28,13 @@ import {
   type UserUpdateResponse,
   UserUpdateResponseCodec,
 } from '../../wire/messages/user.js';
+import { invalidArgument, violation } from '../bad-request.js';
 import {
   checkEmail,
   checkFullName,
   checkNewUser,
   checkUsername,
   roleByName,
-  violation,
 } from './validation.js';
 
 const SERVICE = 'user.UserService';
@@ -72,14 +72,6 @@ export const UserServiceDefinition = {
 export interface UserServiceOptions {
   /** Most requests one BatchCreateUsers stream may carry (they are held until it ends). */
   maxBatchSize?: number;
-}
-
-/** INVALID_ARGUMENT with a BadRequest detail listing every violation. */
-export function invalidArgument(violations: readonly FieldViolation[]): GrpcError {
-  const summary = violations.map((v) => `${v.field} ${v.description}`).join('; ');
-  return new GrpcError(Status.INVALID_ARGUMENT, `invalid request: ${summary}`, {
-    details: [packDetail(BadRequestCodec, { fieldViolations: [...violations] })],
-  });
 }
 
 const toMessage = (user: StoredUser): User => ({ ...user });

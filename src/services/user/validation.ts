@@ -3,6 +3,7 @@
 
 import type { FieldViolation } from '../../wire/messages/google-rpc.js';
 import { Role } from '../../wire/messages/user.js';
+import { violation } from '../bad-request.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 const MAX_EMAIL_CHARS = 254;
@@ -14,10 +15,6 @@ export const characters = (text: string): number => {
   for (const _ of text) count++;
   return count;
 };
-
-export function violation(field: string, description: string): FieldViolation {
-  return { field, description, reason: '', localizedMessage: null };
-}
 
 export function checkUsername(value: string, field = 'username'): FieldViolation[] {
   return USERNAME.test(value)
