@@ -2,7 +2,6 @@
 // doc/interop-test-descriptions.md, "Client": --server_host, --server_host_override,
 // --server_port, --test_case, --use_tls, --use_test_ca).
 
-import { readFileSync } from 'node:fs';
 import { createChannel } from '../client/channel.js';
 import {
   caseContext,
@@ -16,7 +15,7 @@ import {
   TEST_SERVER_HOST_OVERRIDE,
 } from '../services/interop/test-credentials.js';
 import { parseBooleanFlag } from './interop-flags.js';
-import { parseIntegerFlag, UsageError } from './usage-error.js';
+import { parseIntegerFlag, readFlagFile, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over. */
 export interface InteropClientFlags {
@@ -72,9 +71,9 @@ function selectCases(testCase: string | undefined): InteropCaseName[] {
 /** TLS as grpc's interop clients do it: the test CA (or system roots) and a name override. */
 function tlsOptions(flags: InteropClientFlags) {
   if (!parseBooleanFlag('--use_tls', flags.use_tls)) return undefined;
-  let ca: Buffer | undefined;
+  let ca: string | undefined;
   if (flags.ca_file !== undefined) {
-    ca = readFileSync(flags.ca_file);
+    ca = readFlagFile('--ca_file', flags.ca_file);
   } else if (parseBooleanFlag('--use_test_ca', flags.use_test_ca)) {
     const found = findTestCredentials();
     if (found === undefined) {
@@ -83,7 +82,7 @@ function tlsOptions(flags: InteropClientFlags) {
           'GRPC_TEST_CREDS_DIR, or pass --ca_file',
       );
     }
-    ca = readFileSync(found.ca);
+    ca = readFlagFile('--use_test_ca', found.ca);
   }
   const serverName =
     flags.server_host_override ?? (ca !== undefined ? TEST_SERVER_HOST_OVERRIDE : undefined);

@@ -4,7 +4,7 @@
 import { createInteropServer } from '../services/interop/interop-server.js';
 import { findTestCredentials } from '../services/interop/test-credentials.js';
 import { parseBooleanFlag } from './interop-flags.js';
-import { parseIntegerFlag, UsageError } from './usage-error.js';
+import { parseIntegerFlag, readFlagFile, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over. */
 export interface InteropServerFlags {
@@ -19,18 +19,21 @@ export interface InteropServerFlags {
 export async function interopServer(flags: InteropServerFlags): Promise<void> {
   if (flags.port === undefined) throw new UsageError('--port is required (0 picks a free port)');
   const port = parseIntegerFlag('--port', flags.port, 0, 65535);
-  let tls: { serverCert: string; serverKey: string } | undefined;
+  let tls: { cert: string; key: string } | undefined;
   if (parseBooleanFlag('--use_tls', flags.use_tls)) {
     const found = findTestCredentials();
-    const serverCert = flags.tls_cert_file ?? found?.serverCert;
-    const serverKey = flags.tls_key_file ?? found?.serverKey;
-    if (serverCert === undefined || serverKey === undefined) {
+    const certFile = flags.tls_cert_file ?? found?.serverCert;
+    const keyFile = flags.tls_key_file ?? found?.serverKey;
+    if (certFile === undefined || keyFile === undefined) {
       throw new UsageError(
         "--use_tls needs grpc's test certificate: install Debian's ruby-grpc (it ships server1.pem " +
           'and server1.key), set GRPC_TEST_CREDS_DIR, or pass --tls_cert_file and --tls_key_file',
       );
     }
-    tls = { serverCert, serverKey };
+    tls = {
+      cert: readFlagFile('--tls_cert_file', certFile),
+      key: readFlagFile('--tls_key_file', keyFile),
+    };
   }
   const server = createInteropServer({ tls });
   const bound = await server.listen({ host: flags.host, port });

@@ -55,7 +55,9 @@ t.test('over TLS with grpc test certificate', async (t) => {
     t.fail("grpc's test certificates (server1.pem, ca.pem) are missing: install ruby-grpc");
     return;
   }
-  const server = createInteropServer({ tls: credentials });
+  const server = createInteropServer({
+    tls: { cert: readFileSync(credentials.serverCert), key: readFileSync(credentials.serverKey) },
+  });
   const { address } = await server.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => server.close({ graceMs: 1000 }));
   const channel = createChannel(address, {
@@ -160,4 +162,37 @@ t.test('bad flags are one sentence (a UsageError), exit code 2', async (t) => {
   const result = await runHandwire(['interop-client', '--server_port', '1', '--test_case', 'x']);
   t.equal(result.code, 2, 'the command exits 2');
   t.match(result.stderr, /^handwire: --test_case "x" is not a case this client runs/);
+});
+
+t.test('a missing certificate file is one sentence naming its flag, exit code 2', async (t) => {
+  const missing = '/nonexistent/handwire-test.pem';
+  const tls = ['--use_tls=true'];
+  // Any readable file passes as the certificate, so that the key is the file found missing.
+  const readable = MAIN;
+  const commands: [args: string[], flag: string][] = [
+    [
+      ['interop-client', '--server_port', '1', '--test_case', 'all', ...tls, '--ca_file', missing],
+      '--ca_file',
+    ],
+    [['interop-server', '--port', '0', ...tls, '--tls_cert_file', missing], '--tls_cert_file'],
+    [
+      [
+        'interop-server',
+        '--port',
+        '0',
+        ...tls,
+        '--tls_cert_file',
+        readable,
+        '--tls_key_file',
+        missing,
+      ],
+      '--tls_key_file',
+    ],
+  ];
+  const results = await Promise.all(commands.map(([args]) => runHandwire(args)));
+  for (const [index, [args, flag]] of commands.entries()) {
+    const { code, stderr } = results[index]!;
+    t.equal(code, 2, `${args.join(' ')} exits 2`, { stderr });
+    t.equal(stderr, `handwire: ${flag} ${missing} cannot be read: ENOENT\n`, `it names ${flag}`);
+  }
 });

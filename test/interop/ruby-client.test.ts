@@ -55,7 +55,15 @@ t.test('Ruby interop client → handwire interop server', async (t) => {
     t.test(useTls ? 'over TLS (server1.pem, test CA)' : 'plaintext', async (t) => {
       const credentials = findTestCredentials();
       if (useTls) t.ok(credentials, "grpc's test certificates are found in the ruby-grpc gem");
-      const server = createInteropServer({ tls: useTls ? credentials : undefined });
+      const server = createInteropServer({
+        tls:
+          useTls && credentials !== undefined
+            ? {
+                cert: readFileSync(credentials.serverCert),
+                key: readFileSync(credentials.serverKey),
+              }
+            : undefined,
+      });
       const { address } = await server.listen({ host: '127.0.0.1', port: 0 });
       t.teardown(() => server.close({ graceMs: 1000 }));
       // Over TLS a few cases suffice: TLS changes the connection, not what the cases check.
