@@ -12,8 +12,7 @@ import { deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
 import { type RetryBuffer, replayInto } from './retry-buffer.js';
-import type { ResolvedHedgingPolicy } from './retry-policy.js';
-import { pushbackMs } from './retrying-call.js';
+import { pushbackMs, type ResolvedHedgingPolicy } from './retry-policy.js';
 
 /**
  * A hedged call. It commits to an attempt when that attempt receives response headers (A6

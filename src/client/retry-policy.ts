@@ -1,6 +1,8 @@
 // Retry policies and retry throttling of the service config (gRFC A6 "gRPC Retry Design":
 // retryPolicy, retryThrottling, grpc-retry-pushback-ms), in the service config's JSON shape.
 
+import type { GrpcError } from '../transport/grpc-error.js';
+import { GRPC_RETRY_PUSHBACK_MS } from '../transport/headers.js';
 import { isStatusCode, Status, type StatusCode } from '../transport/status.js';
 
 /** A6 retryPolicy: durations as the service config writes them, `"0.1s"`. */
@@ -190,7 +192,7 @@ function parseDuration(field: string, value: string): number {
       `retryPolicy.${field} is ${JSON.stringify(value)}: write a positive duration like "0.1s"`,
     );
   }
-  return ms;
+  return ms > LONGEST_PUSHBACK_MS ? -1 : ms;
 }
 
 /**
@@ -207,6 +209,25 @@ export function retryBackoffMs(
     policy.maxBackoffMs,
   );
   return random() * ceiling;
+}
+
+/**
+ * The longest pushback honoured: 2^31-1 ms (about 24.8 days), the most setTimeout can wait (a
+ * longer delay fires after 1 ms). No call waits that long, so a longer pushback means "stop".
+ */
+const LONGEST_PUSHBACK_MS = 2 ** 31 - 1;
+
+/**
+ * The server's grpc-retry-pushback-ms (A6 "Pushback"): the wait in ms, -1 for "do not retry"
+ * (a negative or malformed value, or one too long to wait), or undefined when the server sent
+ * none.
+ */
+export function pushbackMs(error: GrpcError): number | undefined {
+  const value = error.metadata.get(GRPC_RETRY_PUSHBACK_MS);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return -1;
+  const ms = Number(value);
+  return ms > LONGEST_PUSHBACK_MS ? -1 : ms;
 }
 
 /**

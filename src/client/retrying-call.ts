@@ -4,7 +4,7 @@
 // throttling, all within the call's one deadline.
 
 import type { GrpcError } from '../transport/grpc-error.js';
-import { GRPC_PREVIOUS_RPC_ATTEMPTS, GRPC_RETRY_PUSHBACK_MS } from '../transport/headers.js';
+import { GRPC_PREVIOUS_RPC_ATTEMPTS } from '../transport/headers.js';
 import { Metadata } from '../transport/metadata.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { AttemptWait } from './attempt-wait.js';
@@ -13,7 +13,7 @@ import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
 import { type RetryBuffer, replayInto } from './retry-buffer.js';
-import { type ResolvedRetryPolicy, retryBackoffMs } from './retry-policy.js';
+import { pushbackMs, type ResolvedRetryPolicy, retryBackoffMs } from './retry-policy.js';
 
 /**
  * A call made of one or more attempts, one at a time. Until it commits — response headers
@@ -209,15 +209,4 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     this.wakeWriters();
     this.sink.onEnd(error);
   }
-}
-
-/**
- * The server's grpc-retry-pushback-ms (A6 "Pushback"): the wait in ms, -1 for "do not retry"
- * (a negative or malformed value), or undefined when the server sent none.
- */
-export function pushbackMs(error: GrpcError): number | undefined {
-  const value = error.metadata.get(GRPC_RETRY_PUSHBACK_MS);
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return -1;
-  return Number(value);
 }

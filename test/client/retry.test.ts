@@ -5,6 +5,7 @@
 import t, { type Test } from 'tap';
 import type { ChannelOptions } from '../../src/client/channel.js';
 import {
+  pushbackMs,
   type RetryPolicy,
   RetryThrottle,
   resolveRetryPolicy,
@@ -12,6 +13,7 @@ import {
 } from '../../src/client/retry-policy.js';
 import { Server } from '../../src/server/server.js';
 import { GrpcError } from '../../src/transport/grpc-error.js';
+import { Metadata } from '../../src/transport/metadata.js';
 import { Status } from '../../src/transport/status.js';
 import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
@@ -163,4 +165,26 @@ t.test('the backoff is random below min(initial × multiplier^(n-1), max)', asyn
     100,
     'capped at maxBackoff',
   );
+});
+
+t.test('a pushback too long for a timer stops retries instead of retrying at once', async (t) => {
+  // 2^31 ms: setTimeout would fire it after 1 ms.
+  const { address, attempts } = await flakyServer(t, 1, Status.UNAVAILABLE, '2147483648');
+  const { client } = handwireEchoClient(t, address, retryConfig());
+  await t.rejects(client.Unary(echoRequest()), { code: Status.UNAVAILABLE });
+  t.equal(attempts.length, 1);
+});
+
+t.test('pushbackMs reads grpc-retry-pushback-ms as A6 says', async (t) => {
+  const pushback = (value?: string) => {
+    const metadata = new Metadata();
+    if (value !== undefined) metadata.set('grpc-retry-pushback-ms', value);
+    return pushbackMs(new GrpcError(Status.UNAVAILABLE, 'failed', { metadata }));
+  };
+  t.equal(pushback(), undefined, 'none sent');
+  t.equal(pushback('250'), 250);
+  t.equal(pushback('-1'), -1, 'negative: do not retry');
+  t.equal(pushback('soon'), -1, 'malformed: do not retry');
+  t.equal(pushback('2147483647'), 2147483647, 'the longest a timer can wait');
+  t.equal(pushback('2147483648'), -1, 'longer: do not retry');
 });
