@@ -25,6 +25,8 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   /** The attempt in flight; undefined while waiting out a backoff. */
   private attempt: Http2Call<Req, Res> | undefined;
   private attempts = 0;
+  /** Backoffs since the last server pushback (or the start): the exponent of the next one. */
+  private backoffsSincePushback = 0;
   private transparentRetryUsed = false;
   private committed = false;
   private cancelled = false;
@@ -170,7 +172,16 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
       this.finish(error);
       return;
     }
-    const delayMs = pushbackMs(error) ?? retryBackoffMs(policy, this.attempts);
+    const pushback = pushbackMs(error);
+    let delayMs: number;
+    if (pushback !== undefined) {
+      // A6 "Pushback": wait as told; if the next attempt fails too, backoff starts over.
+      this.backoffsSincePushback = 0;
+      delayMs = pushback;
+    } else {
+      this.backoffsSincePushback++;
+      delayMs = retryBackoffMs(policy, this.backoffsSincePushback);
+    }
     // A negative pushback says "do not retry"; the wait refuses to start past the deadline.
     const waiting =
       delayMs >= 0 &&

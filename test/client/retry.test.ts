@@ -35,12 +35,15 @@ function retryConfig(policy: RetryPolicy = POLICY): ChannelOptions {
   };
 }
 
-/** A server whose Unary fails with `code` the first `failures` times, recording each attempt. */
+/**
+ * A server whose Unary fails with `code` the first `failures` times, recording each attempt,
+ * with grpc-retry-pushback-ms `pushbackMs` (one for every failure, or attempt n's at [n]).
+ */
 async function flakyServer(
   t: Test,
   failures: number,
   code: number = Status.UNAVAILABLE,
-  pushbackMs?: string,
+  pushbackMs?: string | (string | undefined)[],
 ) {
   const attempts: { at: number; previous: string | undefined }[] = [];
   const server = new Server();
@@ -52,8 +55,10 @@ async function flakyServer(
         previous: context.metadata.get('grpc-previous-rpc-attempts') as string | undefined,
       });
       if (attempts.length <= failures) {
-        if (pushbackMs !== undefined)
-          context.responseTrailers.set('grpc-retry-pushback-ms', pushbackMs);
+        const pushback =
+          typeof pushbackMs === 'string' ? pushbackMs : pushbackMs?.[attempts.length - 1];
+        if (pushback !== undefined)
+          context.responseTrailers.set('grpc-retry-pushback-ms', pushback);
         throw new GrpcError(code as 14, `attempt ${attempts.length} failed`);
       }
       return { message: request.message, index: attempts.length, payload: new Uint8Array(0) };
@@ -187,4 +192,20 @@ t.test('pushbackMs reads grpc-retry-pushback-ms as A6 says', async (t) => {
   t.equal(pushback('soon'), -1, 'malformed: do not retry');
   t.equal(pushback('2147483647'), 2147483647, 'the longest a timer can wait');
   t.equal(pushback('2147483648'), -1, 'longer: do not retry');
+});
+
+t.test('after a pushback, the next backoff starts again from initialBackoff', async (t) => {
+  // Attempt 1 is pushed back 10 ms; attempt 2 fails without a pushback. A6: "If this attempt
+  // also fails, retry delay will reset to initial backoff" — under 50 ms, not the second
+  // backoff's 50 ms × 1000 (which would also outlast the deadline).
+  const { address, attempts } = await flakyServer(t, 2, Status.UNAVAILABLE, ['10', undefined]);
+  const { client } = handwireEchoClient(
+    t,
+    address,
+    retryConfig({ ...POLICY, maxBackoff: '100s', backoffMultiplier: 1000 }),
+  );
+  await client.Unary(echoRequest(), { timeoutMs: 5000 });
+  t.equal(attempts.length, 3);
+  const waited = attempts[2]!.at - attempts[1]!.at;
+  t.ok(waited < 300, `waited ${waited} ms after the attempt that followed the pushback`);
 });
