@@ -4,9 +4,9 @@
 
 import { createChannel } from '../client/channel.js';
 import {
-  caseContext,
   INTEROP_CASES,
   type InteropCaseName,
+  interopClients,
   isInteropCaseName,
   runInteropCase,
 } from '../services/interop/client-cases.js';
@@ -40,12 +40,12 @@ export async function interopClient(flags: InteropClientFlags): Promise<void> {
     connectTimeoutMs: 10_000,
     tls: tlsOptions(flags),
   });
-  const context = caseContext(channel);
+  const clients = interopClients(channel);
   try {
     for (const name of names) {
       const started = performance.now();
       try {
-        await runInteropCase(name, context);
+        await runInteropCase(name, clients);
         console.log(`PASS ${name} (${Math.round(performance.now() - started)} ms)`);
       } catch (error) {
         console.log(`FAIL ${name}: ${(error as Error).message}`);

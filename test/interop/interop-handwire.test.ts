@@ -10,9 +10,9 @@ import { type InteropClientFlags, interopClient } from '../../src/cli/interop-cl
 import { interopServer } from '../../src/cli/interop-server.js';
 import { createChannel } from '../../src/client/channel.js';
 import {
-  caseContext,
   INTEROP_CASES,
   type InteropCaseName,
+  interopClients,
   runInteropCase,
 } from '../../src/services/interop/client-cases.js';
 import { createInteropServer } from '../../src/services/interop/interop-server.js';
@@ -36,9 +36,9 @@ t.test('handwire interop client → handwire interop server, every case', async 
   t.teardown(() => server.close({ graceMs: 1000 }));
   const channel = createChannel(address, { connectTimeoutMs: 5000 });
   t.teardown(() => channel.close());
-  const context = caseContext(channel);
+  const clients = interopClients(channel);
   for (const name of Object.keys(INTEROP_CASES) as InteropCaseName[]) {
-    await t.resolves(runInteropCase(name, context, 20_000), name);
+    await t.resolves(runInteropCase(name, clients, 20_000), name);
   }
   // client_compressed_unary: probe (false arrival), compressed, plain; the streaming case: probe,
   // then its first message compressed and its second not.
@@ -65,9 +65,9 @@ t.test('over TLS with grpc test certificate', async (t) => {
     tls: { ca: readFileSync(credentials.ca), serverName: TEST_SERVER_HOST_OVERRIDE },
   });
   t.teardown(() => channel.close());
-  const context = caseContext(channel);
+  const clients = interopClients(channel);
   for (const name of ['large_unary', 'ping_pong', 'custom_metadata'] as const) {
-    await t.resolves(runInteropCase(name, context, 20_000), name);
+    await t.resolves(runInteropCase(name, clients, 20_000), name);
   }
 });
 

@@ -31,13 +31,22 @@ export class InteropCaseFailure extends Error {
   override readonly name: string = 'InteropCaseFailure';
 }
 
-/** What every case runs with: clients of both services over one channel. */
-export interface CaseContext {
+/** Clients of both services the cases call, over one channel. */
+export interface InteropClients {
   readonly testService: Client<typeof TestServiceDefinition>;
   readonly unimplementedService: Client<typeof UnimplementedServiceDefinition>;
 }
 
-export function caseContext(channel: Channel): CaseContext {
+/** What every case runs with: the clients, and the signal its calls stop on. */
+export interface CaseContext extends InteropClients {
+  /**
+   * Passed as `signal` on every call of the case: runInteropCase aborts it when the case runs out
+   * of time, so that a timed-out case's calls do not run on into the cases after it.
+   */
+  readonly signal: AbortSignal;
+}
+
+export function interopClients(channel: Channel): InteropClients {
   return {
     testService: createClient(TestServiceDefinition, channel),
     unimplementedService: createClient(UnimplementedServiceDefinition, channel),
@@ -46,26 +55,26 @@ export function caseContext(channel: Channel): CaseContext {
 
 // --- the cases ---------------------------------------------------------------------------------
 
-async function emptyUnary({ testService }: CaseContext): Promise<void> {
-  const response = await testService.EmptyCall({});
+async function emptyUnary({ testService, signal }: CaseContext): Promise<void> {
+  const response = await testService.EmptyCall({}, { signal });
   check(typeof response === 'object' && response !== null, 'EmptyCall returned no message');
 }
 
-async function largeUnary({ testService }: CaseContext): Promise<void> {
-  const response = await testService.UnaryCall(simpleRequest());
+async function largeUnary({ testService, signal }: CaseContext): Promise<void> {
+  const response = await testService.UnaryCall(simpleRequest(), { signal });
   checkPayload(response.payload, 314_159, 'the UnaryCall response');
 }
 
-async function clientCompressedUnary({ testService }: CaseContext): Promise<void> {
+async function clientCompressedUnary({ testService, signal }: CaseContext): Promise<void> {
   const expectingCompressed = { ...simpleRequest(), expectCompressed: { value: true } };
   // The probe: an uncompressed request that claims to be compressed must fail INVALID_ARGUMENT,
   // which shows the server checks the flag at all (CompressedRequest).
   await expectStatus(
-    testService.UnaryCall(expectingCompressed),
+    testService.UnaryCall(expectingCompressed, { signal }),
     Status.INVALID_ARGUMENT,
     'the CompressedRequest probe (an uncompressed request with expect_compressed true)',
   );
-  await sendCompressedUnaryRequests({ testService });
+  await sendCompressedUnaryRequests({ testService, signal });
 }
 
 /**
@@ -75,52 +84,55 @@ async function clientCompressedUnary({ testService }: CaseContext): Promise<void
  */
 export async function sendCompressedUnaryRequests({
   testService,
-}: Pick<CaseContext, 'testService'>): Promise<void> {
+  signal,
+}: Pick<CaseContext, 'testService' | 'signal'>): Promise<void> {
   const compressed = await testService.UnaryCall(
     { ...simpleRequest(), expectCompressed: { value: true } },
-    { compression: 'gzip' },
+    { compression: 'gzip', signal },
   );
   checkPayload(compressed.payload, 314_159, 'the response to the compressed request');
-  const plain = await testService.UnaryCall({
-    ...simpleRequest(),
-    expectCompressed: { value: false },
-  });
+  const plain = await testService.UnaryCall(
+    { ...simpleRequest(), expectCompressed: { value: false } },
+    { signal },
+  );
   checkPayload(plain.payload, 314_159, 'the response to the uncompressed request');
 }
 
-async function serverCompressedUnary({ testService }: CaseContext): Promise<void> {
+async function serverCompressedUnary({ testService, signal }: CaseContext): Promise<void> {
   for (const value of [true, false]) {
-    const response = await testService.UnaryCall({
-      ...simpleRequest(),
-      responseCompressed: { value },
-    });
+    const response = await testService.UnaryCall(
+      { ...simpleRequest(), responseCompressed: { value } },
+      { signal },
+    );
     checkPayload(response.payload, 314_159, `the response with response_compressed ${value}`);
   }
 }
 
-async function clientStreaming({ testService }: CaseContext): Promise<void> {
+async function clientStreaming({ testService, signal }: CaseContext): Promise<void> {
   const requests = [27_182, 8, 1828, 45_904].map((size) => inputRequest(size));
-  const response = await testService.StreamingInputCall(requests);
+  const response = await testService.StreamingInputCall(requests, { signal });
   checkEqual(response.aggregatedPayloadSize, 74_922, 'aggregated_payload_size');
 }
 
-async function clientCompressedStreaming({ testService }: CaseContext): Promise<void> {
+async function clientCompressedStreaming({ testService, signal }: CaseContext): Promise<void> {
   await expectStatus(
-    testService.StreamingInputCall([inputRequest(27_182, true)]),
+    testService.StreamingInputCall([inputRequest(27_182, true)], { signal }),
     Status.INVALID_ARGUMENT,
     'the CompressedRequest probe (an uncompressed message with expect_compressed true)',
   );
-  await sendCompressedStreamingRequests({ testService });
+  await sendCompressedStreamingRequests({ testService, signal });
 }
 
 /** client_compressed_streaming after its probe (see sendCompressedUnaryRequests). */
 export async function sendCompressedStreamingRequests({
   testService,
-}: Pick<CaseContext, 'testService'>): Promise<void> {
+  signal,
+}: Pick<CaseContext, 'testService' | 'signal'>): Promise<void> {
   // The first message compressed, the second not: compression decided per message.
   const options: CallOptions = {
     compression: 'gzip',
     compressMessage: (index) => index === 0,
+    signal,
   };
   const response = await testService.StreamingInputCall(
     [inputRequest(27_182, true), inputRequest(45_904, false)],
@@ -129,13 +141,13 @@ export async function sendCompressedStreamingRequests({
   checkEqual(response.aggregatedPayloadSize, 73_086, 'aggregated_payload_size');
 }
 
-async function serverStreaming({ testService }: CaseContext): Promise<void> {
+async function serverStreaming({ testService, signal }: CaseContext): Promise<void> {
   const sizes = [31_415, 9, 2653, 58_979];
-  const responses = testService.StreamingOutputCall(outputRequest(sizes));
+  const responses = testService.StreamingOutputCall(outputRequest(sizes), { signal });
   await checkStream(responses, sizes);
 }
 
-async function serverCompressedStreaming({ testService }: CaseContext): Promise<void> {
+async function serverCompressedStreaming({ testService, signal }: CaseContext): Promise<void> {
   const request: StreamingOutputCallRequest = {
     ...outputRequest([]),
     responseParameters: [
@@ -143,10 +155,10 @@ async function serverCompressedStreaming({ testService }: CaseContext): Promise<
       { size: 92_653, intervalUs: 0, compressed: { value: false } },
     ],
   };
-  await checkStream(testService.StreamingOutputCall(request), [31_415, 92_653]);
+  await checkStream(testService.StreamingOutputCall(request, { signal }), [31_415, 92_653]);
 }
 
-async function pingPong({ testService }: CaseContext): Promise<void> {
+async function pingPong({ testService, signal }: CaseContext): Promise<void> {
   const exchanges: [request: number, response: number][] = [
     [27_182, 31_415],
     [8, 9],
@@ -164,7 +176,7 @@ async function pingPong({ testService }: CaseContext): Promise<void> {
       await reply;
     }
   }
-  const responses = testService.FullDuplexCall(requests())[Symbol.asyncIterator]();
+  const responses = testService.FullDuplexCall(requests(), { signal })[Symbol.asyncIterator]();
   for (const [index, [, responseSize]] of exchanges.entries()) {
     const next = await responses.next();
     check(!next.done, `the call ended after ${index} responses instead of 4`);
@@ -175,28 +187,28 @@ async function pingPong({ testService }: CaseContext): Promise<void> {
   check(end.done === true, 'the call sent more than 4 responses');
 }
 
-async function emptyStream({ testService }: CaseContext): Promise<void> {
+async function emptyStream({ testService, signal }: CaseContext): Promise<void> {
   let count = 0;
-  for await (const _ of testService.FullDuplexCall([])) count++;
+  for await (const _ of testService.FullDuplexCall([], { signal })) count++;
   checkEqual(count, 0, 'the number of responses');
 }
 
-async function cancelAfterBegin({ testService }: CaseContext): Promise<void> {
+async function cancelAfterBegin({ testService, signal }: CaseContext): Promise<void> {
   const cancel = new AbortController();
-  const call = testService.StreamingInputCall(waitUntilAborted(cancel.signal), {
-    signal: cancel.signal,
-  });
+  const cancelled = AbortSignal.any([signal, cancel.signal]);
+  const call = testService.StreamingInputCall(waitUntilAborted(cancelled), { signal: cancelled });
   cancel.abort();
   await expectStatus(call, Status.CANCELLED, 'a StreamingInputCall cancelled at once');
 }
 
-async function cancelAfterFirstResponse({ testService }: CaseContext): Promise<void> {
+async function cancelAfterFirstResponse({ testService, signal }: CaseContext): Promise<void> {
   const cancel = new AbortController();
+  const cancelled = AbortSignal.any([signal, cancel.signal]);
   const requests = (async function* () {
     yield outputRequest([31_415], 27_182);
-    await waitForAbort(cancel.signal);
+    await waitForAbort(cancelled);
   })();
-  const responses = testService.FullDuplexCall(requests, { signal: cancel.signal });
+  const responses = testService.FullDuplexCall(requests, { signal: cancelled });
   const iterator = responses[Symbol.asyncIterator]();
   const first = await iterator.next();
   check(!first.done, 'the call ended before its first response');
@@ -205,7 +217,7 @@ async function cancelAfterFirstResponse({ testService }: CaseContext): Promise<v
   await expectStatus(iterator.next(), Status.CANCELLED, 'a FullDuplexCall cancelled mid-way');
 }
 
-async function timeoutOnSleepingServer({ testService }: CaseContext): Promise<void> {
+async function timeoutOnSleepingServer({ testService, signal }: CaseContext): Promise<void> {
   const done = new AbortController();
   try {
     // The client never half-closes and the server never answers: only the deadline ends it.
@@ -214,7 +226,7 @@ async function timeoutOnSleepingServer({ testService }: CaseContext): Promise<vo
       await waitForAbort(done.signal);
     })();
     const drained = (async () => {
-      for await (const _ of testService.FullDuplexCall(requests, { timeoutMs: 1 }));
+      for await (const _ of testService.FullDuplexCall(requests, { timeoutMs: 1, signal }));
     })();
     await expectStatus(drained, Status.DEADLINE_EXCEEDED, 'a FullDuplexCall with a 1 ms deadline');
   } finally {
@@ -222,7 +234,7 @@ async function timeoutOnSleepingServer({ testService }: CaseContext): Promise<vo
   }
 }
 
-async function customMetadata({ testService }: CaseContext): Promise<void> {
+async function customMetadata({ testService, signal }: CaseContext): Promise<void> {
   const initialValue = 'test_initial_metadata_value';
   const trailingValue = Buffer.from([0xab, 0xab, 0xab]);
   const metadata = new Metadata()
@@ -234,6 +246,7 @@ async function customMetadata({ testService }: CaseContext): Promise<void> {
     let trailers: Metadata | undefined;
     const options: CallOptions = {
       metadata,
+      signal,
       onHeader: (m) => {
         headers = m;
       },
@@ -266,24 +279,24 @@ async function specialStatusMessage(context: CaseContext): Promise<void> {
   const message = '\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n';
   const request = { ...simpleRequestDefaults(), responseStatus: { code: Status.UNKNOWN, message } };
   await expectStatus(
-    context.testService.UnaryCall(request),
+    context.testService.UnaryCall(request, { signal: context.signal }),
     Status.UNKNOWN,
     'UnaryCall with a special response_status',
     message,
   );
 }
 
-async function unimplementedMethod({ testService }: CaseContext): Promise<void> {
+async function unimplementedMethod({ testService, signal }: CaseContext): Promise<void> {
   await expectStatus(
-    testService.UnimplementedCall({}),
+    testService.UnimplementedCall({}, { signal }),
     Status.UNIMPLEMENTED,
     'grpc.testing.TestService/UnimplementedCall',
   );
 }
 
-async function unimplementedService({ unimplementedService }: CaseContext): Promise<void> {
+async function unimplementedService({ unimplementedService, signal }: CaseContext): Promise<void> {
   await expectStatus(
-    unimplementedService.UnimplementedCall({}),
+    unimplementedService.UnimplementedCall({}, { signal }),
     Status.UNIMPLEMENTED,
     'grpc.testing.UnimplementedService/UnimplementedCall',
   );
@@ -315,22 +328,24 @@ export type InteropCaseName = keyof typeof INTEROP_CASES;
 
 /**
  * Runs one case, failing it if it takes longer than `timeoutMs` (30 s): a peer that never answers
- * must fail the case, not hang the program (DESIGN.md: a timer on every wait).
+ * must fail the case, not hang the program (DESIGN.md: a timer on every wait). The timeout also
+ * cancels the case's calls, which would otherwise run on alongside the next case.
  */
 export async function runInteropCase(
   name: InteropCaseName,
-  context: CaseContext,
+  clients: InteropClients,
   timeoutMs = 30_000,
 ): Promise<void> {
+  const timedOut = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new InteropCaseFailure(`${name} did not finish within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      timedOut.abort();
+      reject(new InteropCaseFailure(`${name} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
   });
   try {
-    await Promise.race([INTEROP_CASES[name](context), timeout]);
+    await Promise.race([INTEROP_CASES[name]({ ...clients, signal: timedOut.signal }), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -372,17 +387,20 @@ function zeros(size: number): Payload {
 }
 
 /** status_code_and_message: the echoed status comes back from a unary and a bidi call alike. */
-async function checkEchoedStatus({ testService }: CaseContext, message: string): Promise<void> {
+async function checkEchoedStatus(
+  { testService, signal }: CaseContext,
+  message: string,
+): Promise<void> {
   const responseStatus = { code: Status.UNKNOWN, message };
   await expectStatus(
-    testService.UnaryCall({ ...simpleRequestDefaults(), responseStatus }),
+    testService.UnaryCall({ ...simpleRequestDefaults(), responseStatus }, { signal }),
     Status.UNKNOWN,
     'UnaryCall with response_status',
     message,
   );
   const drained = (async () => {
     const request = { ...outputRequest([1], 1), responseStatus };
-    for await (const _ of testService.FullDuplexCall([request]));
+    for await (const _ of testService.FullDuplexCall([request], { signal }));
   })();
   await expectStatus(drained, Status.UNKNOWN, 'FullDuplexCall with response_status', message);
 }
