@@ -1,7 +1,8 @@
 // Per-call options of a client call (grpc PROTOCOL-HTTP2.md "Requests": Timeout, Custom-Metadata,
 // Message-Encoding; wait-for-ready semantics from grpc doc/wait-for-ready.md).
 
-import type { Metadata } from '../transport/metadata.js';
+import { GRPC_PREVIOUS_RPC_ATTEMPTS } from '../transport/headers.js';
+import { Metadata } from '../transport/metadata.js';
 
 export interface CallOptions {
   /** Aborting it cancels the call: CANCELLED (DEADLINE_EXCEEDED for `AbortSignal.timeout`). */
@@ -42,4 +43,16 @@ export function deadlineOf(options: CallOptions): number | undefined {
     deadline = deadline === undefined ? at : Math.min(deadline, at);
   }
   return deadline;
+}
+
+/**
+ * The options attempt `n` (1 for the first) of a retried or hedged call is sent with: gRFC A6
+ * has every attempt after the first, hedges included, say in grpc-previous-rpc-attempts how many
+ * came before. The first attempt gets the caller's options as they are.
+ */
+export function attemptOptions(options: CallOptions, n: number): CallOptions {
+  if (n <= 1) return options;
+  const metadata = options.metadata?.clone() ?? new Metadata();
+  metadata.set(GRPC_PREVIOUS_RPC_ATTEMPTS, String(n - 1));
+  return { ...options, metadata };
 }

@@ -7,8 +7,7 @@ import type { MethodDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
 import { AttemptWait } from './attempt-wait.js';
 import type { CallHandle } from './call-handle.js';
-import type { CallOptions } from './call-options.js';
-import { deadlineOf } from './call-options.js';
+import { attemptOptions, type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
 import { type RetryBuffer, replayInto } from './retry-buffer.js';
@@ -35,22 +34,20 @@ export class HedgingCall<Req, Res> implements CallHandle {
   private lastError: GrpcError | undefined;
   private attemptWaiters: (() => void)[] = [];
   private readonly buffer: RetryBuffer;
-  private readonly attemptOptions: CallOptions;
+  /** Every hedge shares the call's one deadline. */
+  private readonly deadline: number | undefined;
 
   constructor(
     private readonly channel: Channel,
     private readonly method: MethodDefinition<Req, Res>,
-    options: CallOptions,
+    private readonly options: CallOptions,
     private readonly policy: ResolvedHedgingPolicy,
     private readonly sink: ResponseSink<Res>,
   ) {
-    const deadline = deadlineOf(options);
-    // Every hedge shares the call's one deadline.
-    this.attemptOptions =
-      deadline === undefined ? options : { ...options, timeoutMs: undefined, deadline };
+    this.deadline = deadlineOf(options);
     this.buffer = channel.newRetryBuffer();
     // While no attempt is live (a pushback), this wait is what honours the deadline and signal.
-    this.nextHedge = new AttemptWait(options.signal, deadline);
+    this.nextHedge = new AttemptWait(options.signal, this.deadline);
   }
 
   get isDone(): boolean {
@@ -115,7 +112,9 @@ export class HedgingCall<Req, Res> implements CallHandle {
     const attempt: Http2Call<Req, Res> = new Http2Call(
       this.channel,
       this.method,
-      this.attemptOptions,
+      // A6: hedges are attempts too, and say how many were sent before them.
+      attemptOptions(this.options, this.sent),
+      this.deadline,
       {
         onHeaders: () => this.commit(attempt),
         onMessage: (message) => {
@@ -195,7 +194,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
       return;
     }
     const nonFatal = this.policy.nonFatalStatusCodes.has(error.code);
-    if (this.committed === attempt || !nonFatal || this.attemptOptions.signal?.aborted === true) {
+    if (this.committed === attempt || !nonFatal || this.options.signal?.aborted === true) {
       this.commit(attempt);
       this.finish(error);
       return;

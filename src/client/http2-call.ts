@@ -31,7 +31,7 @@ import { decodeMessage } from '../wire/codec.js';
 import { FrameDecoder } from '../wire/framing.js';
 import { WireError } from '../wire/wire-error.js';
 import { describeBrokenStream } from './broken-stream.js';
-import { type CallOptions, deadlineOf } from './call-options.js';
+import type { CallOptions } from './call-options.js';
 import type { Channel } from './channel.js';
 import type { Connection } from './subchannel.js';
 
@@ -103,7 +103,6 @@ export class Http2Call<Req, Res> {
   private drainWaiters: (() => void)[] | undefined;
   /** The listener on the call's AbortSignal, made only for calls that have one. */
   private onAbort: (() => void) | undefined;
-  private readonly deadline: number | undefined;
   /** True once response headers (not Trailers-Only) arrived: no retry after that (gRFC A6). */
   receivedHeaders = false;
   /** True when the call failed before the server's application saw it (A6 transparent retry). */
@@ -113,10 +112,11 @@ export class Http2Call<Req, Res> {
     private readonly channel: Channel,
     private readonly method: MethodDefinition<Req, Res>,
     private readonly options: CallOptions,
+    /** The call's absolute deadline (epoch ms), computed once per call: attempts share it. */
+    private readonly deadline: number | undefined,
     private readonly sink: ResponseSink<Res>,
   ) {
     this.decoder = new FrameDecoder(channel.options.maxReceiveMessageLength);
-    this.deadline = deadlineOf(options);
   }
 
   /** True once the call has its status. */

@@ -4,12 +4,10 @@
 // throttling, all within the call's one deadline.
 
 import type { GrpcError } from '../transport/grpc-error.js';
-import { GRPC_PREVIOUS_RPC_ATTEMPTS } from '../transport/headers.js';
-import { Metadata } from '../transport/metadata.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { AttemptWait } from './attempt-wait.js';
 import type { CallHandle } from './call-handle.js';
-import { type CallOptions, deadlineOf } from './call-options.js';
+import { attemptOptions, type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
 import { type RetryBuffer, replayInto } from './retry-buffer.js';
@@ -37,22 +35,17 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   /** Writers waiting for an attempt to exist again (a backoff is running). */
   private attemptWaiters: (() => void)[] | undefined;
   private readonly buffer: RetryBuffer;
-  private readonly attemptOptions: CallOptions;
+  /** Every attempt shares the call's one deadline. */
   private readonly deadline: number | undefined;
 
   constructor(
     private readonly channel: Channel,
     private readonly method: MethodDefinition<Req, Res>,
-    options: CallOptions,
+    private readonly options: CallOptions,
     private readonly policy: ResolvedRetryPolicy | undefined,
     private readonly sink: ResponseSink<Res>,
   ) {
     this.deadline = deadlineOf(options);
-    // Every attempt shares the call's one deadline.
-    this.attemptOptions =
-      this.deadline === undefined || options.timeoutMs === undefined
-        ? options
-        : { ...options, timeoutMs: undefined, deadline: this.deadline };
     this.buffer = channel.newRetryBuffer();
     this.backoff = new AttemptWait(options.signal, this.deadline);
   }
@@ -63,14 +56,10 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
 
   start(): void {
     this.attempts++;
-    let options = this.attemptOptions;
-    if (this.attempts > 1 && this.policy !== undefined) {
-      // A6: later attempts say how many came before.
-      const metadata = options.metadata?.clone() ?? new Metadata();
-      metadata.set(GRPC_PREVIOUS_RPC_ATTEMPTS, String(this.attempts - 1));
-      options = { ...options, metadata };
-    }
-    const attempt = new Http2Call(this.channel, this.method, options, this);
+    // Without a policy the only other attempt is a transparent retry: still attempt 1.
+    const options =
+      this.policy === undefined ? this.options : attemptOptions(this.options, this.attempts);
+    const attempt = new Http2Call(this.channel, this.method, options, this.deadline, this);
     this.attempt = attempt;
     attempt.start();
     if (this.paused) attempt.pause();
@@ -149,7 +138,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
       this.finish(undefined);
       return;
     }
-    const aborted = this.cancelled || this.attemptOptions.signal?.aborted === true;
+    const aborted = this.cancelled || this.options.signal?.aborted === true;
     if (this.committed || aborted) {
       this.finish(error);
       return;

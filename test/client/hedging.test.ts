@@ -34,11 +34,13 @@ async function scriptedServer(
 ) {
   let attempts = 0;
   let cancelled = 0;
+  const previous: (string | undefined)[] = [];
   const server = new Server();
   server.addService(EchoService, {
     ...echoImplementation,
     async Unary(_request, context) {
       const n = attempts++;
+      previous.push(context.metadata.get('grpc-previous-rpc-attempts') as string | undefined);
       context.signal.addEventListener('abort', () => {
         cancelled++;
       });
@@ -59,6 +61,8 @@ async function scriptedServer(
     address: `127.0.0.1:${bound.port}`,
     attempts: () => attempts,
     cancelled: () => cancelled,
+    /** Each attempt's grpc-previous-rpc-attempts, in arrival order. */
+    previous,
   };
 }
 
@@ -204,4 +208,31 @@ t.test('waiting out a pushback, a hedged call still keeps its deadline and signa
   controller.abort();
   await t.rejects(within(1000, call), { code: Status.CANCELLED });
   t.equal(aborted.attempts(), 1);
+});
+
+t.test(
+  'each hedge after the first says how many came before (grpc-previous-rpc-attempts)',
+  async (t) => {
+    const server = await scriptedServer(t, [3000, 3000, 0]);
+    const { client } = handwireEchoClient(
+      t,
+      server.address,
+      hedgingConfig({ maxAttempts: 3, hedgingDelay: '0.05s' }),
+    );
+    t.equal((await client.Unary(echoRequest())).message, 'attempt 2');
+    t.same(server.previous, [undefined, '1', '2']);
+  },
+);
+
+t.test('a hedged call past its timeoutMs says which budget it exceeded', async (t) => {
+  const server = await scriptedServer(t, [3000, 3000]);
+  const { client } = handwireEchoClient(
+    t,
+    server.address,
+    hedgingConfig({ maxAttempts: 2, hedgingDelay: '0.05s' }),
+  );
+  await t.rejects(client.Unary(echoRequest(), { timeoutMs: 200 }), {
+    code: Status.DEADLINE_EXCEEDED,
+    message: "the call's deadline of 200 ms was exceeded",
+  });
 });

@@ -209,3 +209,21 @@ t.test('after a pushback, the next backoff starts again from initialBackoff', as
   const waited = attempts[2]!.at - attempts[1]!.at;
   t.ok(waited < 300, `waited ${waited} ms after the attempt that followed the pushback`);
 });
+
+t.test('a retried call past its timeoutMs says which budget it exceeded', async (t) => {
+  const server = new Server();
+  server.addService(EchoService, {
+    ...echoImplementation,
+    async Unary(_request, context) {
+      await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+      throw new GrpcError(Status.CANCELLED, 'cancelled');
+    },
+  });
+  const bound = await server.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.forceClose());
+  const { client } = handwireEchoClient(t, `127.0.0.1:${bound.port}`, retryConfig());
+  await t.rejects(client.Unary(echoRequest(), { timeoutMs: 200 }), {
+    code: Status.DEADLINE_EXCEEDED,
+    message: "the call's deadline of 200 ms was exceeded",
+  });
+});
