@@ -24,7 +24,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
   private readonly live: Http2Call<Req, Res>[] = [];
   private sent = 0;
   private committed: Http2Call<Req, Res> | undefined;
-  /** True once no more hedges may be sent: buffer overflow, or a "do not retry" pushback. */
+  /** True once no more hedges may be sent: the throttle, a "do not retry" pushback, the deadline. */
   private noMoreHedges = false;
   private transparentRetryUsed = false;
   private done = false;
@@ -97,10 +97,9 @@ export class HedgingCall<Req, Res> implements CallHandle {
   /**
    * The request outgrew the buffer: A6 keeps the attempt that was sent the most messages (each
    * live attempt was sent them all, so the oldest) and cancels the rest; with none live, the
-   * next hedge is the last.
+   * next hedge is the last (sendHedge commits to it).
    */
   private overflow(): void {
-    this.noMoreHedges = true;
     const oldest = this.live[0];
     if (oldest !== undefined) this.commit(oldest);
   }
@@ -127,7 +126,9 @@ export class HedgingCall<Req, Res> implements CallHandle {
     attempt.start();
     if (this.paused) attempt.pause();
     replayInto(this.buffer, attempt);
-    if (this.noMoreHedges) this.commit(attempt);
+    // The request outgrew the buffer while no attempt was live: this one, the last, has it all.
+    // (A stop from the throttle or a pushback only ends hedging: live attempts stay healthy.)
+    if (this.buffer.overflowed) this.commit(attempt);
     const waiters = this.attemptWaiters;
     this.attemptWaiters = [];
     for (const resolve of waiters) resolve();

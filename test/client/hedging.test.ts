@@ -1,6 +1,8 @@
 // Hedging (gRFC A6 "Hedging Policy"): copies sent hedgingDelay apart, the first answer wins and
 // the rest are cancelled; a non-fatal failure sends the next copy at once; a fatal one ends the call.
 
+import http2 from 'node:http2';
+import type net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
 import type { ChannelOptions } from '../../src/client/channel.js';
@@ -11,6 +13,7 @@ import { Status, type StatusCode } from '../../src/transport/status.js';
 import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
+import { answerEcho } from '../helpers/raw-grpc-answer.js';
 
 function hedgingConfig(policy: HedgingPolicy): ChannelOptions {
   return {
@@ -236,3 +239,69 @@ t.test('a hedged call past its timeoutMs says which budget it exceeded', async (
     message: "the call's deadline of 200 ms was exceeded",
   });
 });
+
+t.test(
+  'after a "do not retry" pushback, a transparent retry does not cancel live hedges',
+  async (t) => {
+    // Three hedges 50 ms apart on a bare HTTP/2 server: the first answers after 400 ms; the second
+    // is refused (REFUSED_STREAM) at 200 ms, so it is sent again transparently; the third fails at
+    // once with pushback -1, which stops further hedges but must not commit the replacement (which
+    // would answer after 800 ms) and cancel the first.
+    let streams = 0;
+    let firstCancelled = false;
+    const sessions = new Set<http2.ServerHttp2Session>();
+    const server = http2.createServer();
+    server.on('session', (session) => {
+      sessions.add(session);
+      session.on('close', () => sessions.delete(session));
+      session.on('error', () => {});
+    });
+    server.on('stream', (stream) => {
+      stream.on('error', () => {});
+      const n = ++streams;
+      if (n === 1) {
+        const timer = setTimeout(() => answerEcho(stream, [{ message: 'first' }]), 400);
+        stream.on('close', () => {
+          clearTimeout(timer);
+          if (!stream.headersSent) firstCancelled = true;
+        });
+      } else if (n === 2) {
+        const timer = setTimeout(() => stream.close(http2.constants.NGHTTP2_REFUSED_STREAM), 150);
+        stream.on('close', () => clearTimeout(timer));
+      } else if (n === 3) {
+        stream.respond(
+          {
+            ':status': 200,
+            'content-type': 'application/grpc',
+            'grpc-status': String(Status.UNAVAILABLE),
+            'grpc-message': 'stop',
+            'grpc-retry-pushback-ms': '-1',
+          },
+          { endStream: true },
+        );
+      } else {
+        // The replacement is slower than the first hedge: it answers only if it was committed.
+        const timer = setTimeout(() => answerEcho(stream, [{ message: 'replacement' }]), 800);
+        stream.on('close', () => clearTimeout(timer));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => {
+      for (const session of sessions) session.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    });
+    const { client } = handwireEchoClient(
+      t,
+      `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      hedgingConfig({
+        maxAttempts: 3,
+        hedgingDelay: '0.05s',
+        nonFatalStatusCodes: ['UNAVAILABLE'],
+      }),
+    );
+    const response = await client.Unary(echoRequest());
+    t.equal(response.message, 'first', 'the healthy first hedge answered');
+    t.notOk(firstCancelled, 'the first hedge was not cancelled');
+    t.equal(streams, 4, 'three hedges and one transparent replacement');
+  },
+);
