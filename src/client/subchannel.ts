@@ -212,6 +212,9 @@ export class Subchannel {
         session.off('remoteSettings', onSettings);
         session.off('error', onError);
         session.off('close', onClose);
+        // A connected session lives on with this socket: leave no dead listener on it. (Once the
+        // session is destroyed its socket proxy throws on use, and the socket is gone anyway.)
+        if (!session.destroyed) socket.off('error', onError);
       };
       const fail = (error: GrpcError) => {
         if (settled) return;

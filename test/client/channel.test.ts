@@ -244,3 +244,19 @@ t.test('a non-200 answer that carries grpc-status keeps that status', async (t) 
   t.equal(error.code, Status.RESOURCE_EXHAUSTED, 'not UNAVAILABLE from the 503');
   t.equal(error.message, 'too busy');
 });
+
+t.test('a connected session keeps no listener of the finished connect attempt', async (t) => {
+  const server = await startEchoServer(t);
+  // What node:http2 itself puts on a connected session's socket.
+  const bare = http2.connect(`http://${server.address}`);
+  await once(bare, 'remoteSettings');
+  const nodeOwn = bare.socket.listenerCount('error');
+  bare.close();
+  const { client, channel } = handwireEchoClient(t, server.address);
+  await client.Unary(echoRequest());
+  const connection = channel.pickReady()!;
+  t.ok(connection, 'a ready connection');
+  // node's own, plus the one adopt() keeps to retire the session on a socket error.
+  t.equal(connection.session.socket.listenerCount('error'), nodeOwn + 1);
+  connection.release();
+});
