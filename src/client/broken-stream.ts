@@ -61,6 +61,13 @@ export function describeBrokenStream(
       `the connection to ${label} was lost before the call ended${why}`,
     );
   }
+  if (unsent) {
+    // The session is alive but this stream's HEADERS never left: nothing reached the server.
+    return fail(
+      Status.UNAVAILABLE,
+      `the stream never started: the call's HEADERS were never sent to ${label}`,
+    );
+  }
   if (rstCode === NGHTTP2_CANCEL) {
     return fail(Status.CANCELLED, `the server at ${label} cancelled the call (RST_STREAM CANCEL)`);
   }

@@ -5,6 +5,8 @@
 import http2 from 'node:http2';
 import type net from 'node:net';
 import t, { type Test } from 'tap';
+import { describeBrokenStream } from '../../src/client/broken-stream.js';
+import type { Connection } from '../../src/client/subchannel.js';
 import type { GrpcError } from '../../src/transport/grpc-error.js';
 import { Status } from '../../src/transport/status.js';
 import { encodeFrame } from '../../src/wire/framing.js';
@@ -67,4 +69,18 @@ t.test('each way a stream can end without a status has its own error', async (t)
     t.equal(error.code, code, `${how}: ${error.message}`);
     t.match(error.message, message);
   }
+});
+
+t.test('a stream whose HEADERS never left, on a live session, never started', async (t) => {
+  // No stream id: nghttp2 never sent it (the session closed it before its turn).
+  const stream = { id: undefined, rstCode: http2.constants.NGHTTP2_NO_ERROR } as never;
+  const connection = {
+    address: { label: '127.0.0.1:1' },
+    goawayLastStreamId: undefined,
+    session: { destroyed: false, closed: false, socket: { destroyed: false } },
+  } as unknown as Connection;
+  const ended = describeBrokenStream(stream, connection, undefined, false);
+  t.equal(ended.error.code, Status.UNAVAILABLE);
+  t.match(ended.error.message, /the stream never started/);
+  t.equal(ended.neverProcessed, true, 'may be sent again transparently');
 });
