@@ -231,20 +231,34 @@ export class Http2Call<Req, Res> {
     if (this.deadline !== undefined) {
       headers[GRPC_TIMEOUT] = formatGrpcTimeout(this.deadline - Date.now());
     }
+    this.options.metadata?.toHttp2Headers(headers);
     let stream: ClientHttp2Stream;
     try {
-      this.options.metadata?.toHttp2Headers(headers);
       // No options object: POST leaves the stream open by default, and node copies options.
       stream = connection.session.request(headers);
     } catch (error) {
       connection.release();
       this.connection = undefined;
-      // The session was closing (GOAWAY) or gone: nothing left the client (A6 case 1).
-      this.neverProcessed = true;
+      if (isSessionGone(error, connection)) {
+        // The session was closing (GOAWAY) or gone: nothing left the client (A6 case 1).
+        this.neverProcessed = true;
+        this.finish(
+          new GrpcError(
+            Status.UNAVAILABLE,
+            `the call could not start: ${(error as Error).message}`,
+            { cause: error },
+          ),
+        );
+        return;
+      }
+      // Headers node:http2 refuses to send (a bad user-agent, say) are the caller's error, and
+      // another attempt would fail the same way: INTERNAL, as grpc-go reports invalid metadata.
       this.finish(
-        new GrpcError(Status.UNAVAILABLE, `the call could not start: ${(error as Error).message}`, {
-          cause: error,
-        }),
+        new GrpcError(
+          Status.INTERNAL,
+          `the request headers could not be sent: ${(error as Error).message}`,
+          { cause: error },
+        ),
       );
       return;
     }
@@ -453,6 +467,23 @@ export class Http2Call<Req, Res> {
     this.onDrain();
     this.sink.onEnd(error);
   }
+}
+
+/** node:http2's errors for a request on a session that is closing or gone. */
+const SESSION_GONE_ERRORS: ReadonlySet<unknown> = new Set([
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_OUT_OF_STREAMS',
+]);
+
+/** True when `session.request()` failed because of the session, not the request. */
+function isSessionGone(error: unknown, connection: Connection): boolean {
+  const session = connection.session;
+  return (
+    SESSION_GONE_ERRORS.has((error as { code?: unknown } | undefined)?.code) ||
+    session.destroyed ||
+    session.closed
+  );
 }
 
 function deadlineExceeded(options: CallOptions): GrpcError {

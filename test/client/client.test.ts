@@ -252,3 +252,16 @@ t.test('interceptors wrap every call shape, outermost first', async (t) => {
     'inner',
   ]);
 });
+
+t.test('request headers node:http2 rejects fail the call INTERNAL, without a retry', async (t) => {
+  const server = await startEchoServer(t);
+  // Two user-agents (a JavaScript caller can pass anything): session.request() throws
+  // ERR_HTTP2_HEADER_SINGLE_VALUE. That is the caller's mistake, not a closing session: not
+  // UNAVAILABLE, and nothing to retry transparently.
+  const { client } = handwireEchoClient(t, server.address, {
+    userAgent: ['one', 'two'] as unknown as string,
+  });
+  const error = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
+  t.equal(error.code, Status.INTERNAL);
+  t.match(error.message, /the request headers could not be sent: .*user-agent/);
+});
