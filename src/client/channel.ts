@@ -106,6 +106,13 @@ export class Channel {
   private readonly resolves: boolean;
   private resolution: Promise<void> | undefined;
   private resolvedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Why the last resolution failed, kept until the next one: within the interval calls fail
+   * fast with it instead of each running a lookup of their own.
+   */
+  private resolveError: GrpcError | undefined;
+  /** After a failed resolution, moves the channel out of transientFailure once it may retry. */
+  private resolveRetryTimer: NodeJS.Timeout | undefined;
   private readonly minTimeBetweenResolutionsMs: number;
   private readonly lookup: LookupAll | undefined;
   private readonly listeners = new Set<(state: ConnectivityState) => void>();
@@ -200,6 +207,7 @@ export class Channel {
       if (this.subchannels.length === 0) this.setState('connecting');
       try {
         const addresses = await resolveAddresses(this.addresses, this.lookup);
+        this.resolveError = undefined;
         if (this.closed) return;
         const previous = new Map(this.subchannels.map((s) => [s.address.label, s]));
         this.subchannels = addresses.map((address) => {
@@ -210,7 +218,18 @@ export class Channel {
         for (const gone of previous.values()) gone.close();
         this.updateState();
       } catch (error) {
-        if (this.subchannels.length === 0) this.setState('transientFailure');
+        this.resolveError = GrpcError.from(error);
+        if (this.subchannels.length === 0 && !this.closed) {
+          this.setState('transientFailure');
+          // The next lookup is allowed after the interval: 'idle' then tells waitForReady calls
+          // (waiting for a state change) to try again, as a subchannel does after its backoff.
+          clearTimeout(this.resolveRetryTimer);
+          this.resolveRetryTimer = setTimeout(() => {
+            this.resolveRetryTimer = undefined;
+            if (this.subchannels.length === 0) this.setState('idle');
+          }, this.minTimeBetweenResolutionsMs);
+          this.resolveRetryTimer.unref();
+        }
         throw error;
       } finally {
         this.resolution = undefined;
@@ -219,11 +238,16 @@ export class Channel {
     return this.resolution;
   }
 
-  /** True when the names should be looked up (again): never yet, or every address failed. */
+  /**
+   * True when the names should be looked up (again): a lookup is already running (join it), or
+   * the interval since the last one has passed and there is no address yet or every one failed.
+   */
   private shouldResolve(): boolean {
-    if (!this.resolves || this.resolution !== undefined) return this.resolution !== undefined;
-    if (this.subchannels.length === 0) return true;
+    if (!this.resolves) return false;
+    if (this.resolution !== undefined) return true;
+    // grpc.dns_min_time_between_resolutions_ms holds after a failed lookup too.
     if (Date.now() - this.resolvedAt < this.minTimeBetweenResolutionsMs) return false;
+    if (this.subchannels.length === 0) return true;
     return this.subchannels.every((s) => s.state === 'transientFailure');
   }
 
@@ -260,6 +284,7 @@ export class Channel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.resolveRetryTimer);
     for (const subchannel of this.subchannels) subchannel.close();
     this.setState('shutdown');
     this.listeners.clear();
@@ -308,6 +333,9 @@ export class Channel {
         } catch (error) {
           lastError = GrpcError.from(error);
         }
+      } else if (this.subchannels.length === 0) {
+        // The last lookup failed, within the interval: fail fast with its reason.
+        lastError = this.resolveError;
       }
       const count = this.subchannels.length;
       const start =
@@ -331,11 +359,8 @@ export class Channel {
           lastError ?? new GrpcError(Status.UNAVAILABLE, 'no address of the channel is reachable')
         );
       }
-      // Nothing resolved yet: no subchannel will change state, so wait out one backoff instead.
-      const changed =
-        this.subchannels.length === 0
-          ? await sleepUnlessAborted(this.subchannelOptions.initialBackoffMs ?? 1000, signal)
-          : await this.waitForStateChange(this.currentState, signal);
+      // A subchannel's backoff, or the resolution interval (resolveRetryTimer), ends in a change.
+      const changed = await this.waitForStateChange(this.currentState, signal);
       // Aborted (cancelled or past the deadline): the caller reports its own reason.
       if (!changed) throw lastError ?? new GrpcError(Status.UNAVAILABLE, 'no address is reachable');
     }
@@ -375,22 +400,6 @@ export class Channel {
     this.currentState = state;
     for (const listener of [...this.listeners]) listener(state);
   }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function nonNegative(

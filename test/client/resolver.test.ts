@@ -152,3 +152,41 @@ t.test(
     );
   },
 );
+
+t.test('a name that does not resolve is not looked up again on every call', async (t) => {
+  let lookups = 0;
+  const lookup: LookupAll = async () => {
+    lookups++;
+    throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' });
+  };
+  const { client } = handwireEchoClient(t, 'dns:///nowhere.invalid:50051', { lookup });
+  for (let i = 0; i < 3; i++) {
+    await t.rejects(client.Unary(echoRequest()), {
+      code: Status.UNAVAILABLE,
+      message: 'resolving nowhere.invalid:50051 failed: ENOTFOUND (the host name does not resolve)',
+    });
+  }
+  t.equal(lookups, 1, 'the failure is kept for dnsMinTimeBetweenResolutionsMs (30 s by default)');
+});
+
+t.test('waitForReady waits for the next resolution, not a flat second', async (t) => {
+  const { port } = await startServersOnOnePort(t, ['127.0.0.1']);
+  let lookups = 0;
+  const lookup: LookupAll = async () => {
+    if (lookups++ === 0) throw Object.assign(new Error('try again'), { code: 'EAI_AGAIN' });
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const { client } = handwireEchoClient(t, `dns:///localhost:${port}`, {
+    lookup,
+    dnsMinTimeBetweenResolutionsMs: 100,
+  });
+  const started = Date.now();
+  const response = await client.Unary(echoRequest({ message: 'resolved' }), {
+    waitForReady: true,
+    timeoutMs: 5000,
+  });
+  t.equal(response.message, 'resolved');
+  t.equal(lookups, 2);
+  const waited = Date.now() - started;
+  t.ok(waited < 800, `answered ${waited} ms after the first lookup failed`);
+});
