@@ -251,6 +251,47 @@ export class Channel {
     return this.subchannels.every((s) => s.state === 'transientFailure');
   }
 
+  /**
+   * `resolve()`, waited for at most connectTimeoutMs and only while `signal` has not aborted
+   * (DESIGN lesson 1: a timer on every wait). A lookup that hangs keeps running; a later call
+   * joins it, with a timer of its own.
+   */
+  private resolveWithin(signal: AbortSignal | undefined): Promise<void> {
+    const timeoutMs = this.options.connectTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        settle();
+        reject(GrpcError.from(signal?.reason));
+      };
+      const timer = setTimeout(() => {
+        settle();
+        const names = this.addresses.map((address) => address.label).join(', ');
+        reject(
+          new GrpcError(
+            Status.UNAVAILABLE,
+            `resolving ${names} took longer than connectTimeoutMs (${timeoutMs} ms): is the name server reachable?`,
+          ),
+        );
+      }, timeoutMs);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+      this.resolve().then(
+        () => {
+          settle();
+          resolve();
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** The channel's connectivity state. */
   get state(): ConnectivityState {
     return this.currentState;
@@ -329,9 +370,10 @@ export class Channel {
       let lastError: GrpcError | undefined;
       if (this.shouldResolve()) {
         try {
-          await this.resolve();
+          await this.resolveWithin(signal);
         } catch (error) {
           lastError = GrpcError.from(error);
+          if (signal?.aborted) throw lastError;
         }
       } else if (this.subchannels.length === 0) {
         // The last lookup failed, within the interval: fail fast with its reason.

@@ -190,3 +190,16 @@ t.test('waitForReady waits for the next resolution, not a flat second', async (t
   const waited = Date.now() - started;
   t.ok(waited < 800, `answered ${waited} ms after the first lookup failed`);
 });
+
+t.test('a lookup that never answers fails the call after connectTimeoutMs', async (t) => {
+  const lookup: LookupAll = () => new Promise(() => {});
+  const { client } = handwireEchoClient(t, 'dns:///stuck.example:50051', {
+    lookup,
+    connectTimeoutMs: 200,
+  });
+  const started = Date.now();
+  const error = (await client.Unary(echoRequest()).catch((e: unknown) => e)) as GrpcError;
+  t.equal(error.code, Status.UNAVAILABLE);
+  t.match(error.message, /resolving stuck\.example:50051 .*200 ms/);
+  t.ok(Date.now() - started < 2000);
+});
