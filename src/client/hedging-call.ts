@@ -10,7 +10,7 @@ import type { CallHandle } from './call-handle.js';
 import { attemptOptions, type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
-import { type RetryBuffer, replayInto } from './retry-buffer.js';
+import type { RetryBuffer } from './retry-buffer.js';
 import { pushbackMs, type ResolvedHedgingPolicy } from './retry-policy.js';
 
 /**
@@ -125,7 +125,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
     this.live.push(attempt);
     attempt.start();
     if (this.paused) attempt.pause();
-    replayInto(this.buffer, attempt);
+    this.buffer.replayInto(attempt);
     // The request outgrew the buffer while no attempt was live: this one, the last, has it all.
     // (A stop from the throttle or a pushback only ends hedging: live attempts stay healthy.)
     if (this.buffer.overflowed) this.commit(attempt);

@@ -1,6 +1,8 @@
 // The request messages a call keeps so that another attempt can replay them (gRFC A6 "Memory
 // Management (Buffering)": a per-RPC limit and a channel-wide one; past either the call commits).
 
+import type { CallHandle } from './call-handle.js';
+
 /** grpc.per_rpc_retry_buffer_size: what one call may keep for replay. 256 KiB. */
 export const DEFAULT_PER_RPC_RETRY_BUFFER_SIZE = 256 * 1024;
 /** grpc.retry_buffer_size: what all the calls of a channel may keep together. 16 MiB. */
@@ -34,7 +36,8 @@ export class RetryBufferPool {
  * attempt needs it; `overflowed` then tells the call to commit, and `clear()` frees everything.
  */
 export class RetryBuffer {
-  frames: Buffer[] = [];
+  /** Made on the first frame: a call that keeps nothing allocates no array. */
+  private frames: Buffer[] | undefined;
   /** True once the caller half-closed the request stream. */
   ended = false;
   /** True once a frame did not fit: the call must commit (A6). */
@@ -47,6 +50,7 @@ export class RetryBuffer {
   ) {}
 
   add(frame: Buffer): void {
+    this.frames ??= [];
     this.frames.push(frame);
     if (this.overflowed) return;
     const bytes = frame.length;
@@ -59,26 +63,27 @@ export class RetryBuffer {
 
   /** Frees the frames: the call committed to one attempt, or ended. */
   clear(): void {
-    this.frames = [];
+    // Most calls end holding nothing: no pool call, no new array.
+    if (this.frames === undefined || this.frames.length === 0) return;
+    this.frames.length = 0;
+    if (this.reserved === 0) return;
     this.pool.release(this.reserved);
     this.reserved = 0;
   }
-}
 
-/** What an attempt needs to be given the buffered request: Http2Call's writing side. */
-export interface RequestTarget {
-  write(frame: Buffer): boolean;
-  end(frame?: Buffer): void;
-}
-
-/** Gives a new attempt every buffered frame, and the end of the request if it came. */
-export function replayInto(buffer: RetryBuffer, attempt: RequestTarget): void {
-  const frames = buffer.frames;
-  if (buffer.ended && frames.length === 1) {
-    // A unary or server-streaming request: one write with END_STREAM.
-    attempt.end(frames[0]);
-    return;
+  /** Gives a new attempt every buffered frame, and the end of the request if it came. */
+  replayInto(attempt: Pick<CallHandle, 'write' | 'end'>): void {
+    const frames = this.frames;
+    if (frames === undefined || frames.length === 0) {
+      if (this.ended) attempt.end();
+      return;
+    }
+    if (this.ended && frames.length === 1) {
+      // A unary or server-streaming request: one write with END_STREAM.
+      attempt.end(frames[0]);
+      return;
+    }
+    for (const frame of frames) attempt.write(frame);
+    if (this.ended) attempt.end();
   }
-  for (const frame of frames) attempt.write(frame);
-  if (buffer.ended) attempt.end();
 }

@@ -10,7 +10,7 @@ import type { CallHandle } from './call-handle.js';
 import { attemptOptions, type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
-import { type RetryBuffer, replayInto } from './retry-buffer.js';
+import type { RetryBuffer } from './retry-buffer.js';
 import { pushbackMs, type ResolvedRetryPolicy, retryBackoffMs } from './retry-policy.js';
 
 /**
@@ -63,7 +63,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     this.attempt = attempt;
     attempt.start();
     if (this.paused) attempt.pause();
-    replayInto(this.buffer, attempt);
+    this.buffer.replayInto(attempt);
     // Committed while no attempt ran: this one is the last, and now has every frame.
     if (this.committed) this.buffer.clear();
     this.wakeWriters();
