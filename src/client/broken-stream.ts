@@ -41,16 +41,16 @@ export function describeBrokenStream(
     error: new GrpcError(code, message, { cause }),
     neverProcessed,
   });
-  if (aboveGoaway && !receivedHeaders && !refused) {
-    return fail(
-      Status.UNAVAILABLE,
-      `the server at ${label} went away (GOAWAY, last stream ${lastProcessed}) before processing the call`,
-    );
-  }
   if (refused) {
     return fail(
       Status.UNAVAILABLE,
       `the server at ${label} refused the stream (RST_STREAM REFUSED_STREAM) before processing the call`,
+    );
+  }
+  if (aboveGoaway && !receivedHeaders) {
+    return fail(
+      Status.UNAVAILABLE,
+      `the server at ${label} went away (GOAWAY, last stream ${lastProcessed}) before processing the call`,
     );
   }
   const session = connection.session;

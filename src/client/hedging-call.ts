@@ -60,10 +60,12 @@ export class HedgingCall<Req, Res> implements CallHandle {
 
   write(frame: Buffer): boolean {
     if (this.done) return false;
+    if (this.committed === undefined) {
+      this.buffer.add(frame);
+      // Outgrowing the buffer commits to the oldest live attempt, which then gets the frame.
+      if (this.buffer.overflowed) this.overflow();
+    }
     if (this.committed !== undefined) return this.committed.write(frame);
-    this.buffer.add(frame);
-    if (this.buffer.overflowed) this.overflow();
-    if (this.committed !== undefined) return (this.committed as Http2Call<Req, Res>).write(frame);
     let ready = this.live.length > 0;
     for (const attempt of this.live) if (!attempt.write(frame)) ready = false;
     return ready;
@@ -80,15 +82,13 @@ export class HedgingCall<Req, Res> implements CallHandle {
 
   end(frame?: Buffer): void {
     if (this.done) return;
+    if (this.committed === undefined) {
+      if (frame !== undefined) this.buffer.add(frame);
+      this.buffer.ended = true;
+      if (this.buffer.overflowed) this.overflow();
+    }
     if (this.committed !== undefined) {
       this.committed.end(frame);
-      return;
-    }
-    if (frame !== undefined) this.buffer.add(frame);
-    this.buffer.ended = true;
-    if (this.buffer.overflowed) this.overflow();
-    if (this.committed !== undefined) {
-      (this.committed as Http2Call<Req, Res>).end(frame);
       return;
     }
     for (const attempt of this.live) attempt.end(frame);
