@@ -104,7 +104,7 @@ export class Http2Call<Req, Res> {
   /** The listener on the call's AbortSignal, made only for calls that have one. */
   private onAbort: (() => void) | undefined;
   /** True once response headers (not Trailers-Only) arrived: no retry after that (gRFC A6). */
-  receivedHeaders = false;
+  private receivedHeaders = false;
   /** True when the call failed before the server's application saw it (A6 transparent retry). */
   neverProcessed = false;
 
