@@ -29,26 +29,36 @@ export async function resolveAddresses(
   targets: readonly Address[],
   lookup: LookupAll = systemLookup,
 ): Promise<Address[]> {
+  // Every name is looked up at once: a slow name server then costs one lookup's time, not one
+  // per name. The results are used in the targets' order, whichever answers first.
+  const lookups = await Promise.all(
+    targets.map(async (target): Promise<Address[] | GrpcError> => {
+      if (target.kind === 'unix' || net.isIP(target.host) !== 0) return [target];
+      try {
+        return (await lookup(target.host)).map(({ address: ip }) => ({
+          kind: 'tcp',
+          host: ip,
+          port: target.port,
+          label: ip.includes(':') ? `[${ip}]:${target.port}` : `${ip}:${target.port}`,
+          name: target.host,
+        }));
+      } catch (error) {
+        return describeResolveError(target, error);
+      }
+    }),
+  );
   const resolved: Address[] = [];
   const seen = new Set<string>();
   let firstError: GrpcError | undefined;
-  const add = (address: Address) => {
-    if (seen.has(address.label)) return;
-    seen.add(address.label);
-    resolved.push(address);
-  };
-  for (const target of targets) {
-    if (target.kind === 'unix' || net.isIP(target.host) !== 0) {
-      add(target);
+  for (const result of lookups) {
+    if (result instanceof GrpcError) {
+      firstError ??= result;
       continue;
     }
-    try {
-      for (const { address: ip } of await lookup(target.host)) {
-        const label = ip.includes(':') ? `[${ip}]:${target.port}` : `${ip}:${target.port}`;
-        add({ kind: 'tcp', host: ip, port: target.port, label, name: target.host });
-      }
-    } catch (error) {
-      firstError ??= describeResolveError(target, error);
+    for (const address of result) {
+      if (seen.has(address.label)) continue;
+      seen.add(address.label);
+      resolved.push(address);
     }
   }
   if (resolved.length === 0) {

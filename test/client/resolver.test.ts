@@ -203,3 +203,21 @@ t.test('a lookup that never answers fails the call after connectTimeoutMs', asyn
   t.match(error.message, /resolving stuck\.example:50051 .*200 ms/);
   t.ok(Date.now() - started < 2000);
 });
+
+t.test('the names of a target are looked up at once, the results kept in order', async (t) => {
+  let running = 0;
+  let most = 0;
+  const lookup: LookupAll = async (host) => {
+    most = Math.max(most, ++running);
+    // The first name answers last: the order must still be the targets'.
+    await new Promise((resolve) => setTimeout(resolve, host === 'one.example' ? 100 : 10));
+    running--;
+    return [{ address: host === 'one.example' ? '10.0.0.1' : '10.0.0.2', family: 4 }];
+  };
+  const addresses = await resolveAddresses(parseTarget(['one.example:1', 'two.example:2']), lookup);
+  t.same(
+    addresses.map((a) => a.label),
+    ['10.0.0.1:1', '10.0.0.2:2'],
+  );
+  t.equal(most, 2, 'both lookups ran together');
+});
