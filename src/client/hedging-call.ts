@@ -12,6 +12,7 @@ import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
 import type { RetryBuffer } from './retry-buffer.js';
 import { pushbackMs, type ResolvedHedgingPolicy } from './retry-policy.js';
+import { Waiters } from './waiters.js';
 
 /**
  * A hedged call. It commits to an attempt when that attempt receives response headers (A6
@@ -32,7 +33,8 @@ export class HedgingCall<Req, Res> implements CallHandle {
   /** The wait before the next hedge: hedgingDelay, or the server's pushback. */
   private readonly nextHedge: AttemptWait;
   private lastError: GrpcError | undefined;
-  private attemptWaiters: (() => void)[] = [];
+  /** Writers waiting for an attempt to be live again (a pushback), or for the end. */
+  private readonly attemptWaiters = new Waiters();
   private readonly buffer: RetryBuffer;
   /** Every hedge shares the call's one deadline. */
   private readonly deadline: number | undefined;
@@ -75,7 +77,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
     if (this.done) return Promise.resolve();
     if (this.committed !== undefined) return this.committed.writable();
     if (this.live.length === 0) {
-      return new Promise((resolve) => this.attemptWaiters.push(resolve));
+      return this.attemptWaiters.wait();
     }
     return Promise.all(this.live.map((attempt) => attempt.writable())).then(() => {});
   }
@@ -129,9 +131,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
     // The request outgrew the buffer while no attempt was live: this one, the last, has it all.
     // (A stop from the throttle or a pushback only ends hedging: live attempts stay healthy.)
     if (this.buffer.overflowed) this.commit(attempt);
-    const waiters = this.attemptWaiters;
-    this.attemptWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.attemptWaiters.wake();
     this.scheduleHedge(this.policy.hedgingDelayMs);
   }
 
@@ -241,9 +241,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
     this.done = true;
     this.nextHedge.stop();
     this.buffer.clear();
-    const waiters = this.attemptWaiters;
-    this.attemptWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.attemptWaiters.wake();
     this.sink.onEnd(error);
   }
 }

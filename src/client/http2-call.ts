@@ -34,6 +34,7 @@ import { describeBrokenStream } from './broken-stream.js';
 import type { CallOptions } from './call-options.js';
 import type { Channel } from './channel.js';
 import type { Connection } from './subchannel.js';
+import { Waiters } from './waiters.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
@@ -100,7 +101,8 @@ export class Http2Call<Req, Res> {
   private endQueued = false;
   private pauseWanted = false;
   private streamError: unknown;
-  private drainWaiters: (() => void)[] | undefined;
+  /** Writers waiting in `writable()`; made only when one waits (a unary call never does). */
+  private drainWaiters: Waiters | undefined;
   /** The listener on the call's AbortSignal, made only for calls that have one. */
   private onAbort: (() => void) | undefined;
   /** True once response headers (not Trailers-Only) arrived: no retry after that (gRFC A6). */
@@ -173,13 +175,11 @@ export class Http2Call<Req, Res> {
     if (this.done) return Promise.resolve();
     if (this.stream !== undefined && !this.stream.writableNeedDrain) return Promise.resolve();
     // Listened for only by request streams that filled the buffer: a unary call never needs it.
-    if (this.stream !== undefined && this.drainWaiters === undefined) {
+    this.drainWaiters ??= new Waiters();
+    if (this.stream !== undefined && this.drainWaiters.empty) {
       this.stream.once('drain', onStreamDrain);
     }
-    return new Promise((resolve) => {
-      this.drainWaiters ??= [];
-      this.drainWaiters.push(resolve);
-    });
+    return this.drainWaiters.wait();
   }
 
   /** Keeps a frame written before the stream exists, for open() to send. */
@@ -287,10 +287,7 @@ export class Http2Call<Req, Res> {
 
   /** Wakes the writers waiting in `writable()`. */
   onDrain(): void {
-    const waiters = this.drainWaiters;
-    if (waiters === undefined) return;
-    this.drainWaiters = undefined;
-    for (const resolve of waiters) resolve();
+    this.drainWaiters?.wake();
   }
 
   onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {

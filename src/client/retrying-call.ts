@@ -12,6 +12,7 @@ import type { Channel } from './channel.js';
 import { Http2Call, type ResponseSink } from './http2-call.js';
 import type { RetryBuffer } from './retry-buffer.js';
 import { pushbackMs, type ResolvedRetryPolicy, retryBackoffMs } from './retry-policy.js';
+import { Waiters } from './waiters.js';
 
 /**
  * A call made of one or more attempts, one at a time. Until it commits — response headers
@@ -33,7 +34,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   /** The backoff or pushback before the next attempt; it honours the deadline and signal. */
   private readonly backoff: AttemptWait;
   /** Writers waiting for an attempt to exist again (a backoff is running). */
-  private attemptWaiters: (() => void)[] | undefined;
+  private attemptWaiters: Waiters | undefined;
   private readonly buffer: RetryBuffer;
   /** Every attempt shares the call's one deadline. */
   private readonly deadline: number | undefined;
@@ -66,15 +67,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     this.buffer.replayInto(attempt);
     // Committed while no attempt ran: this one is the last, and now has every frame.
     if (this.committed) this.buffer.clear();
-    this.wakeWriters();
-  }
-
-  /** Resolves the writers that waited for an attempt to exist, or for the end. */
-  private wakeWriters(): void {
-    const waiters = this.attemptWaiters;
-    if (waiters === undefined) return;
-    this.attemptWaiters = undefined;
-    for (const resolve of waiters) resolve();
+    this.attemptWaiters?.wake();
   }
 
   write(frame: Buffer): boolean {
@@ -88,10 +81,8 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   writable(): Promise<void> {
     if (this.done) return Promise.resolve();
     if (this.attempt !== undefined) return this.attempt.writable();
-    return new Promise((resolve) => {
-      this.attemptWaiters ??= [];
-      this.attemptWaiters.push(resolve);
-    });
+    this.attemptWaiters ??= new Waiters();
+    return this.attemptWaiters.wait();
   }
 
   end(frame?: Buffer): void {
@@ -206,7 +197,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
     this.done = true;
     this.backoff.stop();
     this.buffer.clear();
-    this.wakeWriters();
+    this.attemptWaiters?.wake();
     this.sink.onEnd(error);
   }
 }
