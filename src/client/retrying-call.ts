@@ -31,8 +31,11 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   private cancelled = false;
   private done = false;
   private paused = false;
-  /** The backoff or pushback before the next attempt; it honours the deadline and signal. */
-  private readonly backoff: AttemptWait;
+  /**
+   * The backoff or pushback before the next attempt; it honours the deadline and signal. Made
+   * on the first retry: most calls never need one.
+   */
+  private backoff: AttemptWait | undefined;
   /** Writers waiting for an attempt to exist again (a backoff is running). */
   private attemptWaiters: Waiters | undefined;
   private readonly buffer: RetryBuffer;
@@ -48,7 +51,6 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   ) {
     this.deadline = deadlineOf(options);
     this.buffer = channel.newRetryBuffer();
-    this.backoff = new AttemptWait(options.signal, this.deadline);
   }
 
   get isDone(): boolean {
@@ -163,6 +165,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
       delayMs = retryBackoffMs(policy, this.backoffsSincePushback);
     }
     // A negative pushback says "do not retry"; the wait refuses to start past the deadline.
+    this.backoff ??= new AttemptWait(this.options.signal, this.deadline);
     const waiting =
       delayMs >= 0 &&
       this.backoff.start(
@@ -195,7 +198,7 @@ export class RetryingCall<Req, Res> implements ResponseSink<Res>, CallHandle {
   private finish(error: GrpcError | undefined): void {
     if (this.done) return;
     this.done = true;
-    this.backoff.stop();
+    this.backoff?.stop();
     this.buffer.clear();
     this.attemptWaiters?.wake();
     this.sink.onEnd(error);
