@@ -25,7 +25,7 @@ export class HedgingCall<Req, Res> implements CallHandle {
   private readonly live: Http2Call<Req, Res>[] = [];
   private sent = 0;
   private committed: Http2Call<Req, Res> | undefined;
-  /** True once no more hedges may be sent: the throttle, a "do not retry" pushback, the deadline. */
+  /** True once no more hedges may be sent: the throttle, or a "do not retry" pushback. */
   private noMoreHedges = false;
   private transparentRetryUsed = false;
   private done = false;
@@ -143,7 +143,9 @@ export class HedgingCall<Req, Res> implements CallHandle {
     this.nextHedge.stop();
     if (this.noMoreHedges || this.committed !== undefined) return;
     if (this.sent >= this.policy.maxAttempts) return;
-    const waiting = this.nextHedge.start(
+    // Past the deadline no wait starts, and no hedge follows it; that is not a stop, though: a
+    // failure of a live attempt may still send the next hedge at once (scheduleHedge(0)).
+    this.nextHedge.start(
       delayMs,
       () => {
         // A6 throttling: a hedge after the first is sent only while the throttle allows retries.
@@ -156,8 +158,6 @@ export class HedgingCall<Req, Res> implements CallHandle {
       },
       (error) => this.cancel(error),
     );
-    // The deadline comes first: a hedge sent then could not answer in time.
-    if (!waiting) this.noMoreHedges = true;
   }
 
   /** Makes `attempt` the one whose responses count; false if another already is. */

@@ -305,3 +305,17 @@ t.test(
     t.equal(streams, 4, 'three hedges and one transparent replacement');
   },
 );
+
+t.test(
+  'a hedgingDelay past the deadline still lets a failure send the next hedge at once',
+  async (t) => {
+    const server = await scriptedServer(t, [0, 0], [Status.UNAVAILABLE, 0]);
+    const { client } = handwireEchoClient(
+      t,
+      server.address,
+      hedgingConfig({ maxAttempts: 2, hedgingDelay: '5s', nonFatalStatusCodes: ['UNAVAILABLE'] }),
+    );
+    const response = await client.Unary(echoRequest(), { timeoutMs: 1000 });
+    t.equal(response.message, 'attempt 1');
+  },
+);
