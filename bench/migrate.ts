@@ -6,7 +6,7 @@
 //
 // Both processes run the compiled CLI (dist/), the server pinned to core 0 and the client to core
 // 1. The file comes from `handwire gen-csv --rows N`, which has to cycle over the 1,000 --demo
-// users (a million users would take about 1.1 GB of server memory on their own): the first upload
+// users (a million users would take about 450 MB of server heap on their own): the first upload
 // migrates 1,000 rows and skips the rest, a re-upload skips every row. Each round starts a fresh
 // server and runs both uploads; figures are the median of the rounds. Memory is the kernel's
 // VmHWM (peak RSS) of each process, read from /proc every 20 ms while the upload runs.
