@@ -4,9 +4,9 @@
 // Raise it as tests grow; never lower it to get a green run.
 import { readFileSync } from 'node:fs';
 
-// Set a few points under the lowest full run seen (clean clone: lines 84.6, branches 89.4,
-// functions 79.3): tap's merged figures vary by several points between runs of the same tree.
-const FLOOR = { lines: 80, statements: 80, branches: 85, functions: 75 };
+// A few points under a clean-clone run with children kept out of coverage (lines 97.98,
+// branches 93.9, functions 98.12): timing-dependent paths move the figures a little between runs.
+const FLOOR = { lines: 94, statements: 94, branches: 90, functions: 94 };
 
 // The project has well over 10,000 statements. A total far below that is not low coverage but
 // broken coverage data (children merged in through another loader collapse whole files to one
