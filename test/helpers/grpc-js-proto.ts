@@ -21,7 +21,17 @@ export function grpcJsClient(
   credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
   options: grpc.ClientOptions = {},
 ): AnyClient {
-  const root = protobuf.loadSync(protoFile);
+  return grpcJsClientOf(protobuf.loadSync(protoFile), serviceName, address, credentials, options);
+}
+
+/** The same, for a service of an already loaded protobufjs Root (protos with their own imports). */
+export function grpcJsClientOf(
+  root: protobuf.Root,
+  serviceName: string,
+  address: string,
+  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+  options: grpc.ClientOptions = {},
+): AnyClient {
   const service = root.lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<any, any>> = {};
   for (const method of service.methodsArray) {
