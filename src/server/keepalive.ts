@@ -11,6 +11,7 @@
 //     not reconnect at once) → graceful GOAWAY, then closed `maxConnectionAgeGraceMs` later.
 
 import { constants, type Http2Session } from 'node:http2';
+import type { ServerLogger } from './server-options.js';
 
 export interface ConnectionPolicy {
   keepaliveTimeMs: number;
@@ -35,18 +36,38 @@ const MAX_TIMER_MS = 2147483647;
 /** The highest stream id: a GOAWAY naming it says "stop opening streams" without refusing any. */
 export const MAX_STREAM_ID = 2147483647;
 
+/** A PING frame on the wire: 9 bytes of frame header and 8 of payload (RFC 9113 §6.7). */
+const PING_FRAME_BYTES = 17;
+
+/** Why the server sends a graceful GOAWAY: logged with it. */
+export type GoAwayReason = 'server shutdown' | 'max connection idle' | 'max connection age';
+
 /** Per-session state: active calls and the timers of the policies above. */
 export class SessionManager {
   activeCalls = 0;
+  /**
+   * HTTP/2 streams of calls still open: a call ends when its status is decided, its stream only
+   * once the last DATA frame and the trailers have left, which on a large response is later.
+   */
+  private openStreams = 0;
   /** True once the session was told to go away; it takes no new calls after that. */
   goingAway = false;
 
   private readonly session: Http2Session;
   private readonly policy: ConnectionPolicy;
+  private readonly logger: ServerLogger;
+  private readonly peer: string;
   private pingStrikes = 0;
   private lastPingAt = 0;
-  /** Set when the server sent headers or data: the next client ping is not checked (grpc-go). */
+  /** Set when a call started or ended: the next client ping is not checked. */
   private pingStrikesReset = true;
+  /**
+   * The session's socket byte count at the last client PING, and how many of the bytes since
+   * then are our own PING acks: what is left over is HEADERS or DATA the server wrote (see
+   * serverWroteSinceLastPing).
+   */
+  private bytesWrittenAtLastPing = 0;
+  private pingAckBytesOwed = 0;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private keepaliveAckTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -55,9 +76,11 @@ export class SessionManager {
   /** Set while a graceful GOAWAY waits for its PING ack; bounds that wait. */
   private drainTimer: NodeJS.Timeout | undefined;
 
-  constructor(session: Http2Session, policy: ConnectionPolicy) {
+  constructor(session: Http2Session, policy: ConnectionPolicy, logger: ServerLogger, peer: string) {
     this.session = session;
     this.policy = policy;
+    this.logger = logger;
+    this.peer = peer;
     session.on('ping', this.onClientPing);
     this.scheduleKeepalive();
     this.startIdleTimer();
@@ -70,12 +93,18 @@ export class SessionManager {
   /** A call started on this session. */
   callStarted(): void {
     this.activeCalls++;
+    this.openStreams++;
     this.pingStrikesReset = true;
     if (this.idleTimer !== undefined) {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
     }
   }
+
+  /** The stream of a call on this session closed. */
+  readonly streamClosed = (): void => {
+    this.openStreams--;
+  };
 
   /** A call on this session ended. */
   callEnded(): void {
@@ -95,10 +124,11 @@ export class SessionManager {
    * bounded by `ackTimeoutMs` and ends early when the last call does; a session with no call open
    * is closed at once (the comment below says why).
    */
-  goAway(ackTimeoutMs: number): void {
+  goAway(ackTimeoutMs: number, reason: GoAwayReason): void {
     if (this.goingAway || this.session.closed || this.session.destroyed) return;
     this.goingAway = true;
     this.stopKeepalive();
+    this.logGoAway('NO_ERROR', reason);
     const session = this.session;
     // Node stops reading a session once it has sent a GOAWAY and no stream is open (nghttp2's
     // want_read turns 0): the PING ack, the client's own GOAWAY and its FIN are never read, so
@@ -137,17 +167,45 @@ export class SessionManager {
     this.session.off('ping', this.onClientPing);
   }
 
+  /** One warn line per GOAWAY the server decides to send: a client cut off can be explained. */
+  private logGoAway(code: string, reason: string): void {
+    this.logger.warn?.({ peer: this.peer, code, reason }, `sent GOAWAY ${code} (${reason})`);
+  }
+
+  /**
+   * True when the server wrote anything but PING acks since the previous client PING. grpc-go
+   * clears the strike count whenever it writes HEADERS, DATA or trailers, because a client
+   * receiving data has reason to ping: its BDP estimator (grpc-go's bdpEstimator) sends a PING
+   * with each burst of DATA it receives. node:http2 shows no frame the server writes, but the
+   * socket's byte count shows that bytes left: after taking out 17 bytes per PING ack owed,
+   * anything more is a frame the server wrote — on a large response, the DATA frames that
+   * flow control lets out long after the handler's one write() call. (It also counts a
+   * WINDOW_UPDATE or SETTINGS ack, so a client pinging while it uploads is let off too: more
+   * lenient than grpc-go, never stricter.)
+   */
+  private serverWroteSinceLastPing(): boolean {
+    const written = this.session.socket?.bytesWritten ?? 0;
+    const sinceLast = written - this.bytesWrittenAtLastPing;
+    const acks = Math.min(sinceLast, this.pingAckBytesOwed);
+    this.bytesWrittenAtLastPing = written;
+    this.pingAckBytesOwed += PING_FRAME_BYTES - acks;
+    return sinceLast - acks > 0;
+  }
+
   private readonly onClientPing = (): void => {
     const now = Date.now();
     const last = this.lastPingAt;
     this.lastPingAt = now;
-    if (this.pingStrikesReset) {
+    // With no stream open the server writes no HEADERS or DATA; what it did write (a SETTINGS
+    // ack, a WINDOW_UPDATE) is no reason for the client to ping.
+    const wrote = this.serverWroteSinceLastPing() && this.openStreams > 0;
+    if (this.pingStrikesReset || wrote) {
       this.pingStrikesReset = false;
       this.pingStrikes = 0;
       return;
     }
     const minInterval =
-      this.activeCalls === 0 && !this.policy.keepalivePermitWithoutCalls
+      this.openStreams === 0 && !this.policy.keepalivePermitWithoutCalls
         ? IDLE_PING_INTERVAL_MS
         : this.policy.keepaliveMinTimeMs;
     if (now - last < minInterval) this.pingStrikes++;
@@ -159,6 +217,7 @@ export class SessionManager {
     if (session.closed || session.destroyed) return;
     this.goingAway = true;
     this.dispose();
+    this.logGoAway('ENHANCE_YOUR_CALM', 'too_many_pings');
     session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, 0, Buffer.from('too_many_pings'));
     // Let the GOAWAY frame reach the socket before the connection is torn down.
     setImmediate(() => session.destroy());
@@ -199,13 +258,13 @@ export class SessionManager {
     if (this.policy.maxConnectionIdleMs >= MAX_TIMER_MS || this.goingAway) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      this.goAway(this.policy.keepaliveTimeoutMs);
+      this.goAway(this.policy.keepaliveTimeoutMs, 'max connection idle');
     }, this.policy.maxConnectionIdleMs);
   }
 
   private readonly onMaxAge = (): void => {
     this.ageTimer = undefined;
-    this.goAway(this.policy.keepaliveTimeoutMs);
+    this.goAway(this.policy.keepaliveTimeoutMs, 'max connection age');
     if (this.policy.maxConnectionAgeGraceMs < MAX_TIMER_MS) {
       this.graceTimer = setTimeout(() => {
         this.graceTimer = undefined;

@@ -46,6 +46,8 @@ export interface CallEnvironment {
   readonly earlyResponseHeaders: EarlyResponseHeaders | undefined;
   /** Called once when the call ends, whatever ended it (the server's bookkeeping). */
   onCallEnd(call: ServerCall): void;
+  /** Called once when the call's HTTP/2 stream closes: after its last DATA and trailers left. */
+  onStreamClose(): void;
 }
 
 /** Trailers of a call that succeeded with no trailing metadata: built once, sent often. */
@@ -487,6 +489,7 @@ export class ServerCall implements CallControl {
 
   /** The stream closed: normally after our trailers; before them, the client cancelled. */
   onClose(): void {
+    this.env.onStreamClose();
     if (!this.finished) {
       this.finished = true;
       const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');

@@ -7,9 +7,13 @@ import { isSupportedEncoding } from '../transport/compression.js';
 import type { ServerInterceptor } from './interceptor.js';
 import type { ConnectionPolicy } from './keepalive.js';
 
-/** A pino-compatible logger: only `error` is used, for failures the client must not see. */
+/**
+ * A pino-compatible logger: `error` for failures the client must not see, `warn` (optional) for
+ * connection events a client would otherwise find unexplained, such as each GOAWAY the server sends.
+ */
 export interface ServerLogger {
   error(details: object, message: string): void;
+  warn?(details: object, message: string): void;
 }
 
 export interface ServerOptions {

@@ -187,7 +187,7 @@ export class Server {
     const http2 = this.http2;
     if (http2 === undefined) return;
     const serverClosed = new Promise<void>((resolve) => http2.close(() => resolve()));
-    for (const state of this.sessions.values()) state.manager.goAway(graceMs);
+    for (const state of this.sessions.values()) state.manager.goAway(graceMs, 'server shutdown');
     if (this.sessions.size > 0) {
       const allClosed = this.whenSessionsClosed();
       let graceTimer: NodeJS.Timeout | undefined;
@@ -238,7 +238,7 @@ export class Server {
       socket.remoteFamily === 'IPv6'
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
         : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
-    const manager = new SessionManager(session, this.options);
+    const manager = new SessionManager(session, this.options, this.options.logger, peer);
     const calls = new Set<ServerCall>();
     const state: SessionState = {
       manager,
@@ -251,6 +251,7 @@ export class Server {
         onCallEnd(call) {
           if (calls.delete(call)) manager.callEnded();
         },
+        onStreamClose: manager.streamClosed,
       },
     };
     this.sessions.set(session, state);
@@ -270,7 +271,8 @@ export class Server {
       state.manager.dispose();
       this.sessions.delete(session);
     });
-    if (this.closing !== undefined) state.manager.goAway(this.options.keepaliveTimeoutMs);
+    if (this.closing !== undefined)
+      state.manager.goAway(this.options.keepaliveTimeoutMs, 'server shutdown');
   };
 
   private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {

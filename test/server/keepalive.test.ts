@@ -95,6 +95,76 @@ t.test('pings too often during a call: GOAWAY ENHANCE_YOUR_CALM "too_many_pings"
   t.ok(recorder.contexts[0]?.signal.aborted, "the handler's signal is aborted");
 });
 
+t.test('a client that pings as DATA arrives (grpc-go BDP pings) is not struck', async (t) => {
+  // grpc-go's BDP estimator sends a PING with each burst of DATA it receives, waiting for the ack
+  // before the next one. A server that writes DATA in between must not count them (grpc-go
+  // clears the strikes whenever it writes HEADERS or DATA): here one 2 MiB response leaves in
+  // flow-control windows of 64 KiB, long after the handler's single write.
+  const warnings: object[] = [];
+  const address = await startServer(t, {
+    keepaliveMinTimeMs: 60_000,
+    maxPingStrikes: 2,
+    logger: { error() {}, warn: (details) => warnings.push(details) },
+  });
+  const raw = await connectRaw(t, address);
+  const stream = openCall(raw.session, 'Unary');
+  let pings = 0;
+  let pingInFlight = false;
+  stream.on('data', () => {
+    if (pingInFlight) return;
+    pingInFlight = true;
+    pings++;
+    raw.session.ping(() => {
+      pingInFlight = false;
+    });
+  });
+  stream.end(echoFrame({ message: 'big', payload: new Uint8Array(2 << 20) }));
+  const { status, responses } = await collectCall(stream, 10_000);
+  t.ok(pings > 3, `the client pinged ${pings} times while the response arrived`);
+  t.equal(status, '0', 'the call completed');
+  t.equal(responses[0]?.payload.length, 2 << 20, 'with the whole 2 MiB payload');
+  t.same(raw.goaways, [], 'no GOAWAY');
+  t.same(warnings, [], 'and none logged');
+});
+
+t.test(
+  'every GOAWAY the server sends is logged once at warn, with its code and reason',
+  async (t) => {
+    const warnings: Array<{ details: object; message: string }> = [];
+    const logger = {
+      error() {},
+      warn: (details: object, message: string) => warnings.push({ details, message }),
+    };
+    const address = await startServer(t, { keepaliveMinTimeMs: 1000, maxPingStrikes: 2, logger });
+    const raw = await connectRaw(t, address);
+    const call = slowCall(raw, 10_000);
+    await sleep(100);
+    await pingRepeatedly(raw, 5, 0);
+    await within(raw.closed, 3000, 'the server to close the connection');
+    await call;
+    t.match(warnings, [
+      {
+        details: {
+          code: 'ENHANCE_YOUR_CALM',
+          reason: 'too_many_pings',
+          peer: /^127\.0\.0\.1:\d+$/,
+        },
+      },
+    ]);
+    t.equal(warnings.length, 1, 'once');
+    t.match(warnings[0]!.message, /GOAWAY ENHANCE_YOUR_CALM \(too_many_pings\)/);
+
+    const idleWarnings: object[] = [];
+    const idle = await startServer(t, {
+      maxConnectionIdleMs: 200,
+      logger: { error() {}, warn: (details) => idleWarnings.push(details) },
+    });
+    const idleClient = await connectRaw(t, idle);
+    await within(idleClient.closed, 3000, 'the idle connection to close');
+    t.match(idleWarnings, [{ code: 'NO_ERROR', reason: 'max connection idle' }]);
+  },
+);
+
 t.test('pings with no call open earn strikes too, unless permitted', async (t) => {
   // 200 ms apart is far above keepaliveMinTimeMs, but with no call a client has no reason to
   // ping more than once in two hours (grpc-go EnforcementPolicy.PermitWithoutStream = false).
