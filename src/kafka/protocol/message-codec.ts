@@ -331,7 +331,8 @@ export class MessageCodec<T> {
     readonly name: string,
     versions: string,
     flexibleVersions: string,
-    fields: readonly FieldSpec[],
+    /** The field table, for tools and tests that walk a message's shape. */
+    readonly fields: readonly FieldSpec[],
   ) {
     this.versions = parseVersions(versions);
     this.flexibleVersions = parseVersions(flexibleVersions);
