@@ -8,7 +8,7 @@
 // error, the deadline, a client's RST_STREAM, a server shutdown.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { compress, decompress } from '../transport/compression.js';
+import { ACCEPT_ENCODING_HEADER, compress, decompress } from '../transport/compression.js';
 import { GrpcError } from '../transport/grpc-error.js';
 import { GRPC_CONTENT_TYPE } from '../transport/headers.js';
 import type { Metadata } from '../transport/metadata.js';
@@ -411,7 +411,13 @@ export class ServerCall implements CallControl {
    * work on every call.
    */
   private responseHeaders(): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = { ':status': 200, 'content-type': GRPC_CONTENT_TYPE };
+    // grpc-accept-encoding tells the client what it may compress requests with (grpc
+    // doc/compression.md), as grpc-go and grpc-js send it on every response.
+    const headers: OutgoingHttpHeaders = {
+      ':status': 200,
+      'content-type': GRPC_CONTENT_TYPE,
+      'grpc-accept-encoding': ACCEPT_ENCODING_HEADER,
+    };
     if (this.context.responseEncoding !== IDENTITY) {
       headers['grpc-encoding'] = this.context.responseEncoding;
     }

@@ -58,6 +58,11 @@ t.test(
       'a client that accepts nothing gets identity',
     );
     t.equal(plain.body[0], 0);
+    t.equal(
+      plain.headers['grpc-accept-encoding'],
+      'identity,deflate,gzip',
+      'response headers say which request encodings the server accepts, as grpc-go and grpc-js do',
+    );
 
     const client = echoClient(address);
     t.teardown(() => client.close());
