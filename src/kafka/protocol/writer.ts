@@ -179,7 +179,9 @@ export class KafkaWriter {
   }
 
   private utf8(value: string, length: number): void {
-    this.pos += this.room(length).write(value, this.pos, length, 'utf8');
+    // room() first: it may start a new scratch buffer and so move `pos`.
+    const buf = this.room(length);
+    this.pos += buf.write(value, this.pos, length, 'utf8');
   }
 
   /** STRING (int16 length); null writes length -1 (NULLABLE_STRING). */
