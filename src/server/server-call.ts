@@ -122,7 +122,6 @@ export class ServerCall implements CallControl {
     stream.on('data', onStreamData);
     stream.on('end', onStreamEnd);
     stream.on('close', onStreamClose);
-    stream.on('error', ignoreStreamError);
     stream.on('wantTrailers', onStreamWantTrailers);
     if (this.registered.requestStreams) {
       this.requestStream = new RequestStream(stream);
@@ -531,8 +530,6 @@ function onCallDeadline(call: ServerCall): void {
 }
 /** A stream error is always followed by 'close', which cancels the call; this keeps the error
  * from being thrown as an unhandled 'error' event. */
-function ignoreStreamError(): void {}
-
 /** Trailing metadata: what the handler set, plus what the error carries. */
 function mergeMetadata(
   trailers: Metadata | undefined,

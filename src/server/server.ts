@@ -276,6 +276,11 @@ export class Server {
   };
 
   private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+    // Every stream gets its 'error' listener first, refused ones too: a stream refused before the
+    // client half-closed it can still be destroyed with an error (the client's RST_STREAM, or a
+    // session torn down on a protocol error), and an 'error' event nobody listens to would end
+    // the process. What ends a call is seen on 'close'.
+    stream.on('error', ignoreStreamError);
     const state = this.sessions.get(stream.session as Http2Session);
     const admission = admitCall(
       stream,
@@ -294,3 +299,6 @@ export class Server {
 
 /** How long cancelled calls' statuses may take to leave before their session is destroyed. */
 const STATUS_FLUSH_MS = 250;
+
+/** Stream errors are followed by 'close', where a call learns it ended; nothing to do here. */
+function ignoreStreamError(): void {}

@@ -137,7 +137,9 @@ export function collectCall(stream: http2.ClientHttp2Stream, ms = 5000): Promise
 /** HTTP/2 frame types used by the hand-made connection (RFC 9113 §6). */
 const DATA = 0x0;
 const HEADERS = 0x1;
+const RST_STREAM = 0x3;
 const SETTINGS = 0x4;
+const GOAWAY = 0x7;
 const END_STREAM = 0x1;
 const END_HEADERS = 0x4;
 const CLIENT_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -196,6 +198,15 @@ export async function connectByHand(t: Test, address: string, preface: boolean) 
   await nextEvent(socket, 'connect', 5000);
   // The client preface and an empty SETTINGS frame complete the client's half of the handshake.
   if (preface) socket.write(Buffer.concat([CLIENT_PREFACE, http2Frame(SETTINGS, 0, 0)]));
+  const requestHeaders = (path: string): Buffer =>
+    headerBlock({
+      ':method': 'POST',
+      ':scheme': 'http',
+      ':path': path,
+      ':authority': address,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
   return {
     socket,
     frames,
@@ -204,20 +215,33 @@ export async function connectByHand(t: Test, address: string, preface: boolean) 
     closedAfter: () => closedAt,
     /** Sends a whole Echo call on stream `streamId`: HEADERS, then one DATA with END_STREAM. */
     call(streamId: number, method: string, request: Partial<EchoRequest>): void {
-      const headers = headerBlock({
-        ':method': 'POST',
-        ':scheme': 'http',
-        ':path': `/handwire.test.Echo/${method}`,
-        ':authority': address,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      });
       socket.write(
         Buffer.concat([
-          http2Frame(HEADERS, END_HEADERS, streamId, headers),
+          http2Frame(
+            HEADERS,
+            END_HEADERS,
+            streamId,
+            requestHeaders(`/handwire.test.Echo/${method}`),
+          ),
           http2Frame(DATA, END_STREAM, streamId, echoFrame(request)),
         ]),
       );
+    },
+    /** Opens stream `streamId` to `path` with HEADERS only: the client has not half-closed it. */
+    open(streamId: number, path: string): void {
+      socket.write(http2Frame(HEADERS, END_HEADERS, streamId, requestHeaders(path)));
+    },
+    /** RST_STREAM with `errorCode` (RFC 9113 §6.4). */
+    reset(streamId: number, errorCode: number): void {
+      const payload = Buffer.alloc(4);
+      payload.writeUInt32BE(errorCode, 0);
+      socket.write(http2Frame(RST_STREAM, 0, streamId, payload));
+    },
+    /** GOAWAY naming `lastStreamId` with NO_ERROR (RFC 9113 §6.8). */
+    goaway(lastStreamId: number): void {
+      const payload = Buffer.alloc(8);
+      payload.writeUInt32BE(lastStreamId, 0);
+      socket.write(http2Frame(GOAWAY, 0, 0, payload));
     },
   };
 }

@@ -7,6 +7,7 @@ import { encodeMessage } from '../../src/wire/codec.js';
 import { EchoRequestCodec } from '../fixtures/echo-codecs.js';
 import { startEchoServer } from '../helpers/echo-server.js';
 import { frame, rawRequest } from '../helpers/raw-http2.js';
+import { connectByHand, within } from '../helpers/raw-session.js';
 
 const hello = frame(
   encodeMessage(EchoRequestCodec, { ...EchoRequestCodec.create(), message: 'hi' }),
@@ -133,4 +134,26 @@ t.test('the server keeps serving after bad input', async (t) => {
   });
   const response = await rawRequest(address, { path: '/handwire.test.Echo/Unary', body: [hello] });
   t.equal(response.trailers?.['grpc-status'], '0');
+});
+
+t.test('a refused stream that errors afterwards does not end the process', async (t) => {
+  // Found by grpc-go's interop client: its ORCA policy opens a stream to a method the server
+  // does not have and, on Close(), sends a GOAWAY that nghttp2 calls a protocol error. The
+  // session is destroyed with an error, which every open stream emits: the refused one had no
+  // 'error' listener, and an unhandled 'error' event ended the process (uncaught here too).
+  const { address } = await startEchoServer(t);
+  const ODD_STREAM_ID = 1;
+  const reset = await connectByHand(t, address, true);
+  reset.open(ODD_STREAM_ID, '/no.such.Service/Method');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  reset.reset(ODD_STREAM_ID, 2 /* INTERNAL_ERROR */);
+
+  const goaway = await connectByHand(t, address, true);
+  goaway.open(ODD_STREAM_ID, '/no.such.Service/Method');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  goaway.goaway(ODD_STREAM_ID); // a client-initiated id: a PROTOCOL_ERROR for nghttp2
+  await within(goaway.closed, 3000, 'the server to drop the connection that broke the protocol');
+
+  const response = await rawRequest(address, { path: '/handwire.test.Echo/Unary', body: [hello] });
+  t.equal(response.trailers?.['grpc-status'], '0', 'the server still serves calls');
 });
