@@ -118,6 +118,8 @@ export function kcatGroupMember(bootstrap: string, group: string, topic: string)
       '-G',
       group,
       '-J',
+      // Unbuffered: each record reaches us as kcat reads it, not when its stdout buffer fills.
+      '-u',
       '-X',
       'auto.offset.reset=earliest',
       '-X',
@@ -187,4 +189,23 @@ export function kcatGroupMember(bootstrap: string, group: string, topic: string)
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * One `kcat -G` run to completion: joins `group`, reads `count` records (or, without a count, up
+ * to the end of every assigned partition), commits what it read on close, leaves.
+ */
+export async function kcatGroupConsume(
+  bootstrap: string,
+  group: string,
+  topic: string,
+  count?: number,
+): Promise<ObservedRecord[]> {
+  const args = ['-b', bootstrap, '-G', group, '-J', '-q', '-X', 'auto.offset.reset=earliest'];
+  args.push(...(count === undefined ? ['-e'] : ['-c', String(count)]), topic);
+  const out = await runKcat(args, '', 30_000);
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(parseKcatJson);
 }
