@@ -33,7 +33,8 @@ export class GroupRebalancer {
       group.newMemberJoinedDuringDelay = false;
       this.scheduleInitialDelay(
         group,
-        group.maxRebalanceTimeoutMs() - this.initialRebalanceDelayMs,
+        this.initialRebalanceDelayMs,
+        Math.max(0, group.maxRebalanceTimeoutMs() - this.initialRebalanceDelayMs),
       );
     } else {
       group.initialJoinRound = false;
@@ -163,16 +164,16 @@ export class GroupRebalancer {
     group.state = 'Dead';
   }
 
-  private scheduleInitialDelay(group: ConsumerGroup, remainingMs: number): void {
-    const delayMs = this.initialRebalanceDelayMs;
+  /**
+   * Kafka's InitialDelayedJoin: when the delay ends, if members joined during it and rebalance
+   * time remains, wait another delay (at most the time remaining); otherwise end the round.
+   */
+  private scheduleInitialDelay(group: ConsumerGroup, delayMs: number, remainingMs: number): void {
     group.joinTimer = this.clock.schedule(delayMs, () => {
       if (group.newMemberJoinedDuringDelay && remainingMs > 0) {
         group.newMemberJoinedDuringDelay = false;
-        const nextDelay = Math.min(delayMs, remainingMs);
-        group.joinTimer = this.clock.schedule(nextDelay, () => {
-          group.initialJoinRound = false;
-          this.completeJoin(group);
-        });
+        const nextDelay = Math.min(this.initialRebalanceDelayMs, remainingMs);
+        this.scheduleInitialDelay(group, nextDelay, Math.max(0, remainingMs - nextDelay));
         return;
       }
       group.initialJoinRound = false;
