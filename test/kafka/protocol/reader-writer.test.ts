@@ -279,7 +279,11 @@ t.test('tagged fields: known tags read within their size, unknown ones skipped',
   t.equal(r.int8(), -18, 'reading resumes after the section');
   const short = new KafkaReader(cat(uv(1), uv(0), uv(2), hex('07ff')));
   t.throws(
-    () => short.taggedFields((_, f) => (f.int8(), true)),
+    () =>
+      short.taggedFields((_, f) => {
+        f.int8();
+        return true;
+      }),
     /tag 0 declared 2 bytes, its value used 1/,
   );
   t.throws(() => new KafkaReader(cat(uv(1), uv(0), uv(9), hex('07'))).taggedFields(), /length 9/);
@@ -304,17 +308,19 @@ t.test('the writer references large byte fields instead of copying them', async 
 });
 
 t.test('the writer grows across many small writes and keeps their order', async (t) => {
-  fc.assert(
-    fc.property(
-      fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 300 }),
-      (values) => {
-        const w = new KafkaWriter(4);
-        for (const v of values) w.int32(v);
-        const r = new KafkaReader(w.toBuffer());
-        return values.every((v) => r.int32() === v) && r.remaining === 0;
-      },
+  t.doesNotThrow(() =>
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 300 }),
+        (values) => {
+          const w = new KafkaWriter(4);
+          for (const v of values) w.int32(v);
+          const r = new KafkaReader(w.toBuffer());
+          return values.every((v) => r.int32() === v) && r.remaining === 0;
+        },
+      ),
+      { seed: SEED, numRuns: 50 },
     ),
-    { seed: SEED, numRuns: 50 },
   );
 });
 
