@@ -3,8 +3,8 @@
 //
 // Table-driven slicing-by-8: eight 256-entry tables let each step fold 8 input bytes with eight
 // lookups instead of one byte per lookup. Check value: crc32c("123456789") = 0xE3069283. Measured
-// at about 1 GB/s on the project's machine for 1 MiB inputs (see test/kafka/protocol/crc32c.test.ts),
-// against about 300 MB/s for the one-table byte-at-a-time loop.
+// on a shared 2-core machine on 1 MiB inputs: about 460-520 MB/s, against about 320 MB/s for the
+// one-table byte-at-a-time loop (test/kafka/protocol/crc32c.test.ts prints its own figure).
 
 const POLYNOMIAL = 0x82f63b78;
 
