@@ -77,6 +77,8 @@ function allEnded(t: Test, report: GhzReport, count: number, status = 'OK'): voi
 
 /** The server's go-grpc-prometheus counters for one method. */
 interface MethodCounts {
+  /** Calls the server finished, whatever their status. */
+  handled: number;
   handledOk: number;
   handledCancelled: number;
   received: number;
@@ -100,6 +102,7 @@ async function countsOf(serve: ServeProcess, path: string): Promise<MethodCounts
     return sum;
   };
   return {
+    handled: value('grpc_server_handled_total'),
     handledOk: value('grpc_server_handled_total', 'OK'),
     handledCancelled: value('grpc_server_handled_total', 'CANCELLED'),
     received: value('grpc_server_msg_received_total'),
@@ -107,7 +110,11 @@ async function countsOf(serve: ServeProcess, path: string): Promise<MethodCounts
   };
 }
 
-/** Runs ghz on `path` and returns its report with what the server counted meanwhile. */
+/**
+ * Runs ghz on `path` and returns its report with what the server counted meanwhile. The counts
+ * are read again (for at most 3 s) until the server has finished as many calls as ghz made: a
+ * cancel, say, reaches the server after ghz has moved on, and the server ends the call then.
+ */
 async function measured(
   serve: ServeProcess,
   path: string,
@@ -116,12 +123,16 @@ async function measured(
 ): Promise<{ report: GhzReport; server: MethodCounts }> {
   const before = await countsOf(serve, path);
   const report = await ghz(serve.address, path.replace('/', '.'), data, args);
-  const after = await countsOf(serve, path);
-  const server = {} as MethodCounts;
-  for (const key of Object.keys(after) as Array<keyof MethodCounts>) {
-    server[key] = after[key] - before[key];
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const after = await countsOf(serve, path);
+    const server = {} as MethodCounts;
+    for (const key of Object.keys(after) as Array<keyof MethodCounts>) {
+      server[key] = after[key] - before[key];
+    }
+    if (server.handled >= report.count || Date.now() > deadline) return { report, server };
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { report, server };
 }
 
 const N = 200;
