@@ -78,7 +78,11 @@ function fieldViolations(t: Test, status: GrpcurlStatus | undefined): string[] {
   t.equal(details.length, 1, 'one detail');
   const detail = details[0] ?? {};
   t.equal(detail['@type'], BAD_REQUEST);
-  t.notOk('@error' in detail, `decoded, not "${detail['@error']}"`);
+  const error = detail['@error'];
+  t.notOk(
+    '@error' in detail,
+    error === undefined ? 'decoded, no "@error"' : `not decoded: ${error}`,
+  );
   t.notOk('@value' in detail, 'no raw bytes left undecoded');
   return (detail.fieldViolations ?? []).map((violation: { field: string }) => violation.field);
 }
