@@ -6,6 +6,7 @@ import { KafkaReader } from '../../../src/kafka/protocol/reader.js';
 import {
   decodeRequestHeader,
   encodeRequestHeader,
+  type RequestHeader,
   requestHeaderVersion,
 } from '../../../src/kafka/protocol/request-header.js';
 import {
@@ -16,7 +17,12 @@ import {
 import { KafkaWriter } from '../../../src/kafka/protocol/writer.js';
 import { cat, i16, i32, str, uv } from './wire-bytes.js';
 
-const header = { requestApiKey: 3, requestApiVersion: 9, correlationId: 42, clientId: 'rdkafka' };
+const header: RequestHeader = {
+  requestApiKey: 3,
+  requestApiVersion: 9,
+  correlationId: 42,
+  clientId: 'rdkafka',
+};
 
 function encodedRequest(version: 0 | 1 | 2, h = header): Buffer {
   const w = new KafkaWriter();
