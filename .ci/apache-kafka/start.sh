@@ -2,13 +2,15 @@
 # Starts a single-node Apache Kafka (KRaft: broker and controller in one JVM) on loopback, detached,
 # from the jars install.sh fetched, and waits until it answers Metadata. Writes its bootstrap
 # address to .tools/kafka-run/bootstrap and its pid to .tools/kafka-run/pid. When a broker started
-# earlier still answers, it is reused. stop.sh stops it. Settings: kafka.apache.org/documentation
-# (KRaft, "Standalone mode" of kafka-storage.sh format).
+# earlier still answers, it is reused. stop.sh stops it. KAFKA_RUN_DIR (another folder) runs a
+# second broker beside it; KAFKA_PORT fixes its port, KAFKA_ADVERTISED_PORT the port it tells
+# clients to use (a recording proxy's, scripts/kafka-capture-fixtures.ts).
+# Settings: kafka.apache.org/documentation (KRaft; "Standalone mode" of kafka-storage.sh format).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 libs=.tools/kafka/libs
-run=$PWD/.tools/kafka-run
+run=${KAFKA_RUN_DIR:-$PWD/.tools/kafka-run}
 if [ ! -d "$libs" ]; then
   echo "Apache Kafka is not installed: run \`bash .ci/apache-kafka/install.sh\`" >&2
   exit 3
@@ -24,7 +26,7 @@ if [ -f "$run/pid" ] && [ -f "$run/bootstrap" ] && kill -0 "$(cat "$run/pid")" 2
 fi
 # A stale pid whose process is gone, or a broker that no longer answers: start afresh.
 if [ -f "$run/pid" ] && kill -0 "$(cat "$run/pid")" 2>/dev/null; then
-  bash .ci/apache-kafka/stop.sh
+  KAFKA_RUN_DIR=$run bash .ci/apache-kafka/stop.sh
 fi
 rm -rf "$run"
 mkdir -p "$run/data"
@@ -40,7 +42,7 @@ cat > "$run/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_ADVERTISED_PORT:-$port}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT

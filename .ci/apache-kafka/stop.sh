@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Stops the Apache Kafka broker start.sh started (by its pid file only): SIGTERM for a clean
 # shutdown, SIGKILL after 20 s, then removes the pid and bootstrap files (the log stays).
+# KAFKA_RUN_DIR: the folder of a second broker start.sh ran with the same variable.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-run=.tools/kafka-run
+run=${KAFKA_RUN_DIR:-.tools/kafka-run}
 [ -f "$run/pid" ] || exit 0
 pid=$(cat "$run/pid")
 rm -f "$run/bootstrap"
