@@ -15,6 +15,7 @@ import { demoUserId } from '../../src/cli/demo-data.js';
 import { call, grpcJsClient } from '../helpers/grpc-js-proto.js';
 import { requireGoTool, skipUnless } from '../helpers/peer-tools.js';
 import { runTool, stopRunningTools } from '../helpers/run-tool.js';
+import { serverTrouble } from '../helpers/serve-log.js';
 import { type ServeProcess, startServe } from '../helpers/serve-process.js';
 
 const skip = skipUnless('ghz');
@@ -287,6 +288,11 @@ t.test('ghz: every method under -n 200 -c 4', { skip }, async (t) => {
     t.equal(server.handledCancelled, N, 'the server saw each cancel');
     t.ok(server.sent >= 20 * N, `at least 20 events sent per call (${server.sent})`);
   });
+
+  t.test('the server logged no error and sent no GOAWAY', async (t) => {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // pino writes asynchronously
+    t.same(serverTrouble(serve.stderr()), []);
+  });
 });
 
 t.test('ghz: long streams on one connection (-c 1)', { skip }, async (t) => {
@@ -347,5 +353,10 @@ t.test('ghz: long streams on one connection (-c 1)', { skip }, async (t) => {
     t.teardown(() => users.close());
     // Sent in turn, applied in order: the 10,000th update (an odd one) is the last one seen.
     t.equal((await call(users, 'GetUser', { id })).fullName, 'Update Odd');
+  });
+
+  t.test('the server logged no error and sent no GOAWAY', async (t) => {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // pino writes asynchronously
+    t.same(serverTrouble(serve.stderr()), []);
   });
 });

@@ -25,6 +25,7 @@ import {
   loadProtos,
 } from '../helpers/proto-declarations.js';
 import { runTool, stopRunningTools, type ToolRun } from '../helpers/run-tool.js';
+import { serverTrouble } from '../helpers/serve-log.js';
 import { type ServeProcess, startServe } from '../helpers/serve-process.js';
 
 const skip = skipUnless('grpcurl');
@@ -402,6 +403,11 @@ t.test('grpcurl against handwire serve --demo', { skip }, async (t) => {
       t.same(call.trailers.get('x-request-id'), ['req-404']);
     },
   );
+
+  t.test('the server logged no error and sent no GOAWAY', async (t) => {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // pino writes asynchronously
+    t.same(serverTrouble(serve.stderr()), []);
+  });
 });
 
 /**
@@ -454,5 +460,10 @@ t.test('grpcurl: long streams run to the end', { skip }, async (t) => {
     );
     t.equal(new Set(ids).size, ids.length, 'no user twice');
     t.equal(ids.length, 1000 + uploaded + USERS, "the demo users, the upload and grpc-js's");
+  });
+
+  t.test('the server logged no error and sent no GOAWAY', async (t) => {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // pino writes asynchronously
+    t.same(serverTrouble(serve.stderr()), []);
   });
 });
