@@ -3,7 +3,12 @@
 // client calls to build requests and read responses.
 
 import type { KafkaApi } from './api-definition.js';
-import { type ImplementedApiKey, type KafkaMessages, kafkaApi } from './apis/index.js';
+import {
+  type ImplementedApiKey,
+  type KafkaMessages,
+  type KafkaRequestInput,
+  kafkaApi,
+} from './apis/index.js';
 import { ErrorCode } from './error-codes.js';
 import { KafkaProtocolError } from './errors.js';
 import { encodeFrame } from './framing.js';
@@ -73,7 +78,7 @@ export function decodeRequestFrame(frame: Buffer): KafkaRequestFrame {
 /** A request as chunks of one size-prefixed frame. */
 export function encodeRequestFrame<K extends ImplementedApiKey>(
   header: RequestHeader & { requestApiKey: K },
-  body: KafkaMessages[K]['request'],
+  body: KafkaRequestInput<K>,
 ): Buffer[] {
   const api = implementedApi(header.requestApiKey, header.requestApiVersion);
   const w = new KafkaWriter();

@@ -313,7 +313,10 @@ t.test('codecs other than none and gzip are refused; bad gzip and bombs are corr
       /not supported/,
     );
   }
-  t.throws(() => buildRecordBatch(records, { compression: 4 }), { name: 'KafkaProtocolError', errorCode: 76 });
+  t.throws(() => buildRecordBatch(records, { compression: 4 }), {
+    name: 'KafkaProtocolError',
+    errorCode: 76,
+  });
   const notGzip = Buffer.from(buildRecordBatch(records));
   notGzip.writeInt16BE(1, 21);
   notGzip.writeUInt32BE(computeRecordBatchCrc(notGzip), 17);

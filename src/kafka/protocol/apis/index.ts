@@ -42,7 +42,12 @@ import {
   type OffsetFetchRequest,
   type OffsetFetchResponse,
 } from './offset-fetch.js';
-import { ProduceApi, type ProduceRequest, type ProduceResponse } from './produce.js';
+import {
+  ProduceApi,
+  type ProduceRequest,
+  type ProduceRequestInput,
+  type ProduceResponse,
+} from './produce.js';
 import { SyncGroupApi, type SyncGroupRequest, type SyncGroupResponse } from './sync-group.js';
 
 /** Request and response body types by API key. */
@@ -64,6 +69,11 @@ export interface KafkaMessages {
 }
 
 export type ImplementedApiKey = keyof KafkaMessages;
+
+/** What a request encoder accepts: the decoded type, except Produce records may be several buffers. */
+export type KafkaRequestInput<K extends ImplementedApiKey> = K extends 0
+  ? ProduceRequestInput
+  : KafkaMessages[K]['request'];
 
 /** Every implemented API, in API-key order. */
 export const KAFKA_APIS: readonly KafkaApi<unknown, unknown>[] = [
