@@ -275,6 +275,28 @@ t.test('ghz: every method under -n 200 -c 4', { skip }, async (t) => {
     t.same([moved.offerCode, moved.version], ['UNLIMITED', 2], 'moved once, then skipped');
   });
 
+  t.test('-e: gzip-compressed requests in all four call shapes', async (t) => {
+    // ghz -e compresses every request message with gzip (grpc-encoding: gzip) and accepts gzip.
+    const shapes: Array<[string, object]> = [
+      ['user.UserService/GetUser', { id: demoUserId(0) }],
+      ['user.UserService/ListUsers', { limit: 10 }],
+      [
+        'user.UserService/BatchCreateUsers',
+        [{ username: 'gzip{{.RequestNumber}}', email: 'gzip{{.RequestNumber}}@example.com' }],
+      ],
+      [
+        'user.UserService/StreamUserUpdates',
+        [{ user_id: demoUserId(2), field: 'full_name', value: 'Compressed' }],
+      ],
+    ];
+    for (const [path, data] of shapes) {
+      const { report, server } = await measured(serve, path, data, ['-e', '-n', '100', '-c', '4']);
+      t.comment(path);
+      allEnded(t, report, 100);
+      t.equal(server.handledOk, 100, `${path}: every compressed request read`);
+    }
+  });
+
   t.test('WatchOfferEvents: each call cancelled after 20 events', async (t) => {
     // The stream never ends by itself (history, then live): ghz cancels it after
     // --stream-call-count messages, so every call ends CANCELLED on both sides.
