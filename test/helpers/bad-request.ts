@@ -1,5 +1,5 @@
 // The field names of the google.rpc.BadRequest detail a failed @grpc/grpc-js call carries in its
-// grpc-status-details-bin trailer (google.rpc.Status; protos in test/fixtures/google/rpc/).
+// grpc-status-details-bin trailer (google.rpc.Status; protos in proto/google/rpc/).
 
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
@@ -9,7 +9,7 @@ const rpc = new protobuf.Root();
 rpc.resolvePath = (_origin, target) =>
   target.startsWith('google/protobuf/')
     ? target
-    : fileURLToPath(new URL(`../fixtures/${target}`, import.meta.url));
+    : fileURLToPath(new URL(`../../proto/${target}`, import.meta.url));
 rpc.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto']);
 rpc.resolveAll();
 const RpcStatus = rpc.lookupType('google.rpc.Status');

@@ -7,15 +7,14 @@ import protobuf from 'protobufjs';
 const fromRepo = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 /**
- * The schemas handwire implements: proto/*.proto as served, and test copies of the google.rpc
- * messages (no grpc-proto package here; google/protobuf/any.proto and duration.proto come bundled
- * with protobufjs).
+ * The schemas handwire implements: proto/*.proto as served, google.rpc's status and error details
+ * included (google/protobuf/any.proto and duration.proto come bundled with protobufjs).
  */
 export const referenceRoot: protobuf.Root = loadResolved([
   'proto/user.proto',
   'proto/offers.proto',
-  'test/fixtures/google/rpc/status.proto',
-  'test/fixtures/google/rpc/error_details.proto',
+  'proto/google/rpc/status.proto',
+  'proto/google/rpc/error_details.proto',
   'proto/grpc/testing/empty.proto',
   'proto/grpc/testing/messages.proto',
 ]);

@@ -41,6 +41,7 @@ export function skipUnless(...names: GoToolName[]): false | string {
 /** The path of `name`, throwing a sentence that says how to install it when it is missing. */
 export function requireGoTool(name: GoToolName): string {
   const path = goTool(name);
-  if (path === undefined) throw new Error(`${name} is not installed in ${TOOLS_DIR}: ${INSTALL_HINT}`);
+  if (path === undefined)
+    throw new Error(`${name} is not installed in ${TOOLS_DIR}: ${INSTALL_HINT}`);
   return path;
 }

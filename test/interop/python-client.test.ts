@@ -19,6 +19,7 @@ const run = promisify(execFile);
 // Debian installs grpcio for the system interpreter; a python3 earlier on PATH may not see it.
 const PYTHON = '/usr/bin/python3';
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const protoRoot = fileURLToPath(new URL('../../proto/', import.meta.url));
 const script = fileURLToPath(new URL('python_echo_client.py', import.meta.url));
 
 t.test('Python grpcio client against the handwire server', async (t) => {
@@ -28,6 +29,7 @@ t.test('Python grpcio client against the handwire server', async (t) => {
     '-m',
     'grpc_tools.protoc',
     `-I${fixtures}`,
+    `-I${protoRoot}`,
     `--python_out=${stubs}`,
     'echo.proto',
     'google/rpc/status.proto',

@@ -24,8 +24,11 @@ import {
 const run = promisify(execFile);
 // Debian installs grpcio for the system interpreter; a python3 earlier on PATH may not see it.
 const PYTHON = '/usr/bin/python3';
-// Debian's grpc-proto package: the reflection.proto a Python client is generated from.
-const GRPC_PROTO_REFLECTION = '/usr/share/grpc-proto/grpc/reflection/v1';
+// The repository's copy of grpc's reflection.proto, which the Python client is generated from
+// (the same file Debian's grpc-proto package ships, which CI does not install).
+const GRPC_PROTO_REFLECTION = fileURLToPath(
+  new URL('../../proto/grpc/reflection/v1/', import.meta.url),
+);
 const script = fileURLToPath(new URL('python_reflection_client.py', import.meta.url));
 
 t.test('Python grpcio builds a working call from reflection alone', async (t) => {

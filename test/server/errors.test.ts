@@ -18,7 +18,7 @@ const rpcRoot = new protobuf.Root();
 rpcRoot.resolvePath = (_origin, target) =>
   target.startsWith('google/protobuf/')
     ? target
-    : fileURLToPath(new URL(`../fixtures/${target}`, import.meta.url));
+    : fileURLToPath(new URL(`../../proto/${target}`, import.meta.url));
 rpcRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto']);
 rpcRoot.resolveAll();
 const RpcStatus = rpcRoot.lookupType('google.rpc.Status');

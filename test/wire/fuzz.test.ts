@@ -256,8 +256,10 @@ t.test(
         attempt(codec, input, tally);
       }
       totalInputs += tally.inputs;
+      // A bound for runaway inputs (a quadratic decode, a huge allocation), not a benchmark: on
+      // two loaded cores one decode was seen to take 268 ms through a GC pause or a descheduling.
       t.ok(
-        tally.slowestMs < 250,
+        tally.slowestMs < 2000,
         `${codec.typeName}: ${tally.inputs} inputs, ${tally.decoded} decoded, ${tally.rejected} rejected, corpus ${corpus.length}, slowest ${tally.slowestMs.toFixed(2)} ms`,
       );
     });

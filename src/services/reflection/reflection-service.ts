@@ -22,10 +22,16 @@ import {
 /** handwire's proto/ directory (from src/ and from dist/ alike: both are one level below it). */
 export const HANDWIRE_PROTO_ROOT = fileURLToPath(new URL('../../../proto/', import.meta.url));
 
-/** What `handwire serve` describes: the contract, health and reflection itself. */
+/**
+ * What `handwire serve` describes: the contract, health, reflection itself, and the error detail
+ * messages its errors carry (google.rpc.Status, BadRequest, RetryInfo, …, with the Any and
+ * Duration they import), so that a reflection client such as grpcurl can decode the details.
+ */
 export const SERVED_PROTO_FILES: readonly string[] = [
   'user.proto',
   'offers.proto',
+  'google/rpc/status.proto',
+  'google/rpc/error_details.proto',
   'grpc/health/v1/health.proto',
   'grpc/reflection/v1/reflection.proto',
   'grpc/reflection/v1alpha/reflection.proto',
