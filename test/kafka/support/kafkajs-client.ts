@@ -74,7 +74,18 @@ export async function kafkajsCommittedOffsets(
   const admin = client(bootstrap, 'handwire-test-admin').admin();
   await admin.connect();
   try {
-    const [fetched] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    // A broker that has just made its offsets topic answers GROUP_LOAD_IN_PROGRESS (retriable)
+    // for a moment, and the admin client does not retry OffsetFetch itself: a few bounded tries.
+    let fetched: Awaited<ReturnType<typeof admin.fetchOffsets>>[number] | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        [fetched] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        break;
+      } catch (error) {
+        if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
     const out: Record<string, number> = {};
     for (const p of fetched?.partitions ?? []) out[p.partition] = Number(p.offset);
     return out;
