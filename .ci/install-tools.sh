@@ -25,3 +25,16 @@ install_go "$tools/bin" grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GR
 # Both interop programs are named after their folder (client, server): a folder of their own.
 install_go "$tools/grpc-go" client google.golang.org/grpc/interop/client "$GRPC_GO_VERSION"
 install_go "$tools/grpc-go" server google.golang.org/grpc/interop/server "$GRPC_GO_VERSION"
+
+# Current Python grpcio from PyPI, beside Debian's 1.51 (python3-grpcio, run with /usr/bin/python3):
+# the official health-checking and reflection clients ship as grpcio-health-checking and
+# grpcio-reflection. A virtualenv of its own, rebuilt only when the pins change.
+GRPCIO_PINS=(grpcio==1.85.3 grpcio-reflection==1.85.1 grpcio-health-checking==1.85.1)
+venv=$tools/grpcio-venv
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/pins" 2>/dev/null || true)" != "${GRPCIO_PINS[*]}" ]; then
+  echo "creating $venv with ${GRPCIO_PINS[*]}" >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "${GRPCIO_PINS[@]}"
+  echo "${GRPCIO_PINS[*]}" > "$venv/pins"
+fi

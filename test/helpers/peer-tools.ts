@@ -45,3 +45,9 @@ export function requireGoTool(name: GoToolName): string {
     throw new Error(`${name} is not installed in ${TOOLS_DIR}: ${INSTALL_HINT}`);
   return path;
 }
+
+/** The python of the PyPI grpcio virtualenv `.ci/install-tools.sh` makes, when it exists. */
+export function grpcioVenvPython(): string | undefined {
+  const path = `${TOOLS_DIR}grpcio-venv/bin/python`;
+  return existsSync(path) ? path : undefined;
+}
