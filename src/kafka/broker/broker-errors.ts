@@ -1,39 +1,8 @@
-// The Kafka error codes the broker's domain answers with (Kafka protocol guide, "Error Codes";
-// org.apache.kafka.common.protocol.Errors). Only the codes this broker produces are named.
+// The Kafka error codes the broker answers with: the protocol layer's table (Kafka protocol guide,
+// "Error Codes"), under the name the broker's domain uses.
 
-export const BrokerError = {
-  NONE: 0,
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  INVALID_FETCH_SIZE: 4,
-  OFFSET_METADATA_TOO_LARGE: 12,
-  COORDINATOR_NOT_AVAILABLE: 15,
-  NOT_COORDINATOR: 16,
-  INVALID_TOPIC_EXCEPTION: 17,
-  RECORD_LIST_TOO_LARGE: 18,
-  INVALID_REQUIRED_ACKS: 21,
-  ILLEGAL_GENERATION: 22,
-  INCONSISTENT_GROUP_PROTOCOL: 23,
-  INVALID_GROUP_ID: 24,
-  UNKNOWN_MEMBER_ID: 25,
-  INVALID_SESSION_TIMEOUT: 26,
-  REBALANCE_IN_PROGRESS: 27,
-  TOPIC_AUTHORIZATION_FAILED: 29,
-  UNSUPPORTED_VERSION: 35,
-  TOPIC_ALREADY_EXISTS: 36,
-  INVALID_PARTITIONS: 37,
-  INVALID_REPLICATION_FACTOR: 38,
-  INVALID_REQUEST: 42,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
-  DUPLICATE_SEQUENCE_NUMBER: 46,
-  INVALID_PRODUCER_EPOCH: 47,
-  UNKNOWN_PRODUCER_ID: 59,
-  MEMBER_ID_REQUIRED: 79,
-  FENCED_INSTANCE_ID: 82,
-  INVALID_RECORD: 87,
-  PRODUCER_FENCED: 90,
-} as const;
+import { ErrorCode, type ErrorCodeNumber } from '../protocol/index.js';
 
-export type BrokerErrorCode = (typeof BrokerError)[keyof typeof BrokerError];
+export const BrokerError = ErrorCode;
+
+export type BrokerErrorCode = ErrorCodeNumber;

@@ -2,12 +2,13 @@
 // stored as received, offsets assigned on append, an offset index searched by bisection, fetches
 // of whole batches up to a byte budget (KIP-74), retention by bytes, and ListOffsets lookups.
 
+import { setBaseOffset, setPartitionLeaderEpoch } from '../protocol/index.js';
 import { BrokerError } from './broker-errors.js';
 import { PartitionProducerStates } from './producer-state.js';
 
 /** A record batch v2 as the producer sent it, with the header fields the log needs. */
 export interface BatchToAppend {
-  /** The whole batch; bytes 0-7 (baseOffset) are overwritten with the offset the log assigns. */
+  /** The whole batch; its baseOffset and partitionLeaderEpoch are overwritten on append. */
   readonly bytes: Buffer;
   /** Records in the batch minus one (the batch header's lastOffsetDelta). */
   readonly lastOffsetDelta: number;
@@ -42,10 +43,8 @@ export interface PartitionLogOptions {
   readonly startOffset?: number;
 }
 
-/** Writes a batch's baseOffset (bytes 0-7, outside the CRC, so the batch stays valid). */
-export function writeBaseOffset(batch: Buffer, baseOffset: number): void {
-  batch.writeBigInt64BE(BigInt(baseOffset), 0);
-}
+/** The partition leader epoch of the only replica: it never changes. */
+export const LEADER_EPOCH = 0;
 
 /** Dropped batches are compacted out of the array once this many have piled up at its head. */
 const COMPACT_AFTER = 1024;
@@ -97,7 +96,9 @@ export class PartitionLog {
   /** Assigns the batch its offsets, stores it, applies retention and wakes waiting fetches. */
   append(batch: BatchToAppend): StoredBatch {
     const baseOffset = this.endOffset;
-    writeBaseOffset(batch.bytes, baseOffset);
+    // Both fields lie outside the CRC (bytes 0-7 and 12-15): the batch stays valid as sent.
+    setBaseOffset(batch.bytes, baseOffset);
+    setPartitionLeaderEpoch(batch.bytes, LEADER_EPOCH);
     const previous = this.batches[this.batches.length - 1];
     const stored: StoredBatch = {
       baseOffset,

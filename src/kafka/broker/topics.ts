@@ -13,7 +13,7 @@ const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 
 export interface Topic {
   readonly name: string;
-  /** The topic's UUID (Metadata v10+, KIP-516). */
+  /** The topic's UUID in Kafka's text form, base64url (Metadata v10+, KIP-516). */
   readonly id: string;
   readonly partitions: readonly PartitionLog[];
   /** Produce requests from clients are refused with TOPIC_AUTHORIZATION_FAILED. */
@@ -128,7 +128,7 @@ export class TopicRegistry {
     }
     const topic: Topic = {
       name: request.name,
-      id: randomUUID(),
+      id: Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url'),
       partitions: Array.from(
         { length: partitions },
         () =>

@@ -1,0 +1,33 @@
+// What every request handler of the broker shares: this broker's identity and address (one node,
+// its own controller and coordinator), its topics, group coordinator and producer ids.
+
+import type { BrokerClock } from './clock.js';
+import type { GroupCoordinator } from './group-coordinator.js';
+import type { ProducerIdAllocator } from './producer-state.js';
+import type { TopicRegistry } from './topics.js';
+
+export interface BrokerContext {
+  /** This broker's node id (broker.id): leader of every partition, controller and coordinator. */
+  readonly nodeId: number;
+  /** The host and port clients are told to connect to: the address actually bound. */
+  readonly advertisedHost: string;
+  readonly advertisedPort: number;
+  readonly clusterId: string;
+  readonly topics: TopicRegistry;
+  readonly groups: GroupCoordinator;
+  readonly producerIds: ProducerIdAllocator;
+  readonly clock: BrokerClock;
+  /** auto.create.topics.enable: Metadata creates topics it is asked about. */
+  readonly autoCreateTopics: boolean;
+  /** Aborts when the broker closes: long-polls end at once. */
+  readonly closing: AbortSignal;
+  /** One line about something a client did wrong or the broker refused. */
+  readonly log: (line: string) => void;
+}
+
+/** What a handler knows of the connection a request came on. */
+export interface RequestSource {
+  readonly clientId: string;
+  /** Kafka's form: "/127.0.0.1". */
+  readonly clientHost: string;
+}
