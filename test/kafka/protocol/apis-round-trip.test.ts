@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import t from 'tap';
 import { KAFKA_APIS } from '../../../src/kafka/protocol/apis/index.js';
+import * as protocol from '../../../src/kafka/protocol/index.js';
 import type { MessageCodec } from '../../../src/kafka/protocol/message-codec.js';
 import { KafkaReader } from '../../../src/kafka/protocol/reader.js';
 import { KafkaWriter } from '../../../src/kafka/protocol/writer.js';
@@ -68,4 +69,41 @@ t.test('every API states its key, range and first flexible version', async (t) =
       ['InitProducerId', 22, 0, 5, 2],
     ],
   );
+});
+
+t.test(
+  'each API module exports its four named codecs, and they agree with the tables',
+  async (t) => {
+    const exported = protocol as unknown as Record<string, (...args: any[]) => any>;
+    for (const api of KAFKA_APIS) {
+      for (const version of [api.minVersion, api.maxVersion]) {
+        for (const kind of ['Request', 'Response'] as const) {
+          const encode = exported[`encode${api.name}${kind}`]!;
+          const decode = exported[`decode${api.name}${kind}`]!;
+          const codec = (kind === 'Request' ? api.request : api.response) as MessageCodec<unknown>;
+          const value = fc.sample(messageArbitrary(codec.fields, version), {
+            seed: SEED,
+            numRuns: 1,
+          })[0];
+          const w = new KafkaWriter();
+          encode(w, version, value);
+          t.same(
+            decode(new KafkaReader(w.toBuffer()), version),
+            value,
+            `${api.name}${kind} v${version}`,
+          );
+        }
+      }
+    }
+  },
+);
+
+t.test('API keys and error codes have their protocol guide names', async (t) => {
+  t.equal(protocol.apiKeyName(18), 'ApiVersions');
+  t.equal(protocol.apiKeyName(1000), 'ApiKey1000');
+  t.equal(protocol.errorCodeName(6), 'NOT_LEADER_OR_FOLLOWER');
+  t.equal(protocol.errorCodeName(-1), 'UNKNOWN_SERVER_ERROR');
+  t.equal(protocol.errorCodeName(9999), 'UNKNOWN_ERROR_CODE_9999');
+  t.equal(protocol.ErrorCode.UNKNOWN_TOPIC_ID, 100);
+  t.equal(protocol.ErrorCode.PRODUCER_FENCED, 90);
 });
