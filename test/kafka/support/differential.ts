@@ -62,6 +62,14 @@ async function runOn<T>(broker: BrokerName, bootstrap: string, scenario: Scenari
   return normalise(await scenario(context), suffix) as T;
 }
 
+/** runOn, with how long the scenario took on that broker as a comment (the brokers' pace differs). */
+async function timed<T>(t: Test, broker: BrokerName, bootstrap: string, scenario: Scenario<T>) {
+  const started = performance.now();
+  const outcome = await runOn(broker, bootstrap, scenario);
+  t.comment(`${broker}: ${Math.round(performance.now() - started)} ms`);
+  return outcome;
+}
+
 function ciOrSkip(t: Test, reason: string): void {
   if (process.env.CI === 'true') t.fail(`cannot run in CI: ${reason}`);
   else t.pass(reason, { skip: reason });
@@ -83,7 +91,7 @@ export function forBothBrokers<T>(
     if (skip !== false) {
       t.pass(`Apache Kafka side: ${skip}`, { skip: skip });
     } else {
-      reference = await runOn('apache-kafka', await ensureApacheKafka(), scenario);
+      reference = await timed(t, 'apache-kafka', await ensureApacheKafka(), scenario);
       check?.(t, reference);
     }
 
@@ -100,7 +108,12 @@ export function forBothBrokers<T>(
       : await startHandwireKafka();
     let observed: T;
     try {
-      observed = await runOn(selfCheck ? 'apache-kafka' : 'handwire', broker.bootstrap, scenario);
+      observed = await timed(
+        t,
+        selfCheck ? 'apache-kafka' : 'handwire',
+        broker.bootstrap,
+        scenario,
+      );
     } finally {
       await broker.close();
     }
