@@ -56,6 +56,7 @@ export async function kcatProduce(
   bootstrap: string,
   topic: string,
   records: readonly RecordToProduce[],
+  compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd',
 ): Promise<void> {
   let i = 0;
   while (i < records.length) {
@@ -72,16 +73,24 @@ export async function kcatProduce(
     const args = ['-b', bootstrap, '-P', '-t', topic, '-K', '\t', '-q'];
     args.push('-X', 'enable.idempotence=true', '-X', 'acks=all');
     if (first.partition !== undefined) args.push('-p', String(first.partition));
+    if (compression !== undefined) args.push('-z', compression);
     for (const [k, v] of first.headers ?? []) args.push('-H', `${k}=${v}`);
     await runKcat(args, run.map((r) => `${r.key}\t${r.value}\n`).join(''), 30_000);
     i = j;
   }
 }
 
-/** Every record of `topic`, from the beginning to the end of each partition (no group). */
-export async function kcatConsume(bootstrap: string, topic: string): Promise<ObservedRecord[]> {
+/**
+ * Every record of `topic`, from the beginning (or offset `from`) to the end of each partition,
+ * without a group.
+ */
+export async function kcatConsume(
+  bootstrap: string,
+  topic: string,
+  from: number | 'beginning' = 'beginning',
+): Promise<ObservedRecord[]> {
   const out = await runKcat(
-    ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q'],
+    ['-b', bootstrap, '-C', '-t', topic, '-o', String(from), '-e', '-J', '-q'],
     '',
     30_000,
   );
@@ -208,4 +217,10 @@ export async function kcatGroupConsume(
     .split('\n')
     .filter((line) => line !== '')
     .map(parseKcatJson);
+}
+
+/** The topics part of `kcat -L -J -t topic`: partitions, leaders, replicas, ISRs, or the error. */
+export async function kcatTopicMetadata(bootstrap: string, topic: string): Promise<unknown> {
+  const out = await runKcat(['-b', bootstrap, '-L', '-J', '-t', topic], '', 30_000);
+  return (JSON.parse(out) as { topics: unknown }).topics;
 }
