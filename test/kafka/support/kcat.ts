@@ -87,7 +87,8 @@ export async function kcatProduce(
 export async function kcatConsume(
   bootstrap: string,
   topic: string,
-  from: number | 'beginning' = 'beginning',
+  /** kcat's -o: an offset, `beginning`, `-N` (N before the end), `s@<ms>` (a timestamp). */
+  from: number | string = 'beginning',
 ): Promise<ObservedRecord[]> {
   const out = await runKcat(
     ['-b', bootstrap, '-C', '-t', topic, '-o', String(from), '-e', '-J', '-q'],
