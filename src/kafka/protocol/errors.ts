@@ -14,10 +14,13 @@ export class KafkaProtocolError extends Error {
   readonly offset: number;
   /** The Kafka error code that describes the problem. */
   readonly errorCode: number;
+  /** The message without its offset, for an error that wraps this one. */
+  readonly problem: string;
 
   constructor(problem: string, offset: number, errorCode: number = ErrorCode.INVALID_REQUEST) {
     super(offset >= 0 ? `${problem} at byte ${offset}` : problem);
     this.offset = offset;
     this.errorCode = errorCode;
+    this.problem = problem;
   }
 }

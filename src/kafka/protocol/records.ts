@@ -66,15 +66,22 @@ export function decodeRecordBatch(
     );
   }
   if (options.verifyCrc ?? true) verifyRecordBatchCrc(batch);
-  const data = decompress(
-    header.compression,
-    batch.subarray(RECORD_BATCH_HEADER_BYTES),
-    RECORD_BATCH_HEADER_BYTES,
-    options.maxDecompressedBytes,
-  );
-  const r = new KafkaReader(data);
+  // Uncompressed records are read in place, so error offsets count from the batch's first byte;
+  // compressed ones count from the start of the decompressed records.
+  const compressed = header.compression !== 0;
+  const r = compressed
+    ? new KafkaReader(
+        decompress(
+          header.compression,
+          batch.subarray(RECORD_BATCH_HEADER_BYTES),
+          RECORD_BATCH_HEADER_BYTES,
+          options.maxDecompressedBytes,
+        ),
+      )
+    : new KafkaReader(batch, RECORD_BATCH_HEADER_BYTES);
+  const where = compressed ? ' of the decompressed records' : '';
   // Every record takes at least 7 bytes: a lying count must not size an allocation.
-  if (header.recordCount < 0 || header.recordCount > data.length) {
+  if (header.recordCount < 0 || header.recordCount > r.remaining) {
     throw corrupt(`record count ${header.recordCount} does not fit the batch`, 57);
   }
   const records: KafkaRecord[] = new Array(header.recordCount);
@@ -82,12 +89,15 @@ export function decodeRecordBatch(
     for (let i = 0; i < header.recordCount; i++) records[i] = readRecord(r, header);
   } catch (error) {
     if (error instanceof KafkaProtocolError && error.errorCode === ErrorCode.INVALID_REQUEST) {
-      throw corrupt(`record data: ${error.message}`, RECORD_BATCH_HEADER_BYTES);
+      throw corrupt(`record data: ${error.problem}${where}`, error.offset);
     }
     throw error;
   }
   if (r.remaining !== 0) {
-    throw corrupt(`${r.remaining} bytes follow the batch's ${header.recordCount} records`, r.pos);
+    throw corrupt(
+      `${r.remaining} bytes follow the batch's ${header.recordCount} records${where}`,
+      r.pos,
+    );
   }
   return { header, records };
 }

@@ -271,6 +271,15 @@ t.test('malformed records inside a valid CRC are CORRUPT_MESSAGE', async (t) => 
     2,
     /record length 7/,
   );
+  t.throws(
+    () => decodeRecordBatch(withData(Buffer.from([14, 0, 0, 0]), 1)),
+    {
+      name: 'KafkaProtocolError',
+      offset: 62,
+      message: 'record length 7 with 3 bytes left at byte 62',
+    },
+    'uncompressed records report offsets within the batch',
+  );
   // a record whose fields stop short of its length
   expectCode(
     t,
