@@ -110,8 +110,12 @@ export interface KcatMember {
   assigned(timeoutMs?: number): Promise<number[]>;
   /** Resolves once `count` records have been read (bounded by timeoutMs). */
   read(count: number, timeoutMs?: number): Promise<ObservedRecord[]>;
+  /** What kcat printed on stderr so far (rebalances, errors). */
+  readonly stderr: string;
   /** SIGTERM: kcat closes its consumer (commits, leaves the group) and exits. */
   stop(): Promise<void>;
+  /** SIGKILL: the member vanishes without a LeaveGroup, as a crashed consumer does. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -192,6 +196,13 @@ export function kcatGroupMember(bootstrap: string, group: string, topic: string)
         timeoutMs,
         () => (records.length >= count ? records.slice() : undefined),
       ),
+    get stderr() {
+      return stderr;
+    },
+    kill: async () => {
+      if (!exited) child.kill('SIGKILL');
+      await exit;
+    },
     stop: async () => {
       if (!exited) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
