@@ -1,6 +1,6 @@
 // Differential: records of every shape come back as they went in. kafkajs writes a record without
 // a key, an empty value, a tombstone (null value), repeated and empty headers, and a 300 KB value;
-// kcat writes a gzip-compressed batch. kcat reads the topic back from the beginning and from the
+// kcat writes a gzip-compressed batch (and snappy, lz4 and zstd ones to another topic). kcat reads the topic back from the beginning and from the
 // middle of the compressed batch (the broker serves whole batches; the client skips the records
 // before its offset), and asks for the topic's metadata, and for a topic that does not exist yet
 // until it does (kcat's Metadata request allows auto-creation; Apache Kafka 4 answers the first
@@ -67,9 +67,19 @@ void forBothBrokers(
     }
     const gzipped = ['g0', 'g1', 'g2'].map((key) => ({ key, value: `${key} compressed` }));
     await kcatProduce(bootstrap, scratch, gzipped, 'gzip');
+    // The other codecs librdkafka has: the broker keeps each batch as it came; kcat decompresses.
+    const otherCodecs = topic('codecs');
+    for (const codec of ['snappy', 'lz4', 'zstd'] as const) {
+      const records = [1, 2].map((i) => ({
+        key: `${codec}${i}`,
+        value: `${codec} ${'abc'.repeat(50)}`,
+      }));
+      await kcatProduce(bootstrap, otherCodecs, records, codec);
+    }
     return {
       read: summarised(await kcatConsume(bootstrap, scratch)),
       fromMiddleOfBatch: await kcatConsume(bootstrap, scratch, 6),
+      otherCodecs: (await kcatConsume(bootstrap, otherCodecs)).map((r) => [r.offset, r.key]),
       metadata: await kcatTopicMetadata(bootstrap, scratch),
       madeByMetadata: await metadataOnceCreated(bootstrap, topic('made-by-metadata')),
     };
@@ -107,6 +117,18 @@ void forBothBrokers(
       outcome.fromMiddleOfBatch.map((r) => r.offset),
       [6, 7],
       'reading from offset 6 skips the first record of the compressed batch',
+    );
+    t.same(
+      outcome.otherCodecs,
+      [
+        [0, 'snappy1'],
+        [1, 'snappy2'],
+        [2, 'lz41'],
+        [3, 'lz42'],
+        [4, 'zstd1'],
+        [5, 'zstd2'],
+      ],
+      'snappy, lz4 and zstd batches come back too',
     );
     t.match(outcome.metadata, [{ topic: 'shapes', partitions: [{ partition: 0, leader: 1 }] }]);
     t.match(outcome.madeByMetadata, [
