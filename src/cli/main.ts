@@ -3,6 +3,7 @@
 // one sentence on stderr and exit code 2, never a stack trace.
 
 import { Command, CommanderError, Option } from 'commander';
+import { broker, DEFAULT_KAFKA_PORT } from './broker.js';
 import { DEFAULT_TARGET, genCsv } from './gen-csv.js';
 import { interopClient } from './interop-client.js';
 import { interopServer } from './interop-server.js';
@@ -39,7 +40,22 @@ function program(): Command {
     .option('--tls-ca <file>', 'require client certificates signed by this CA (mutual TLS)')
     .option('--insecure', 'allow a non-loopback address without --auth-secret')
     .option('--demo', 'seed a thousand users and print commands to try')
+    .option(
+      '--kafka-port <port>',
+      'serve the Kafka protocol here (default 9092; 0 picks a free one)',
+    )
+    .option('--no-kafka', 'do not serve the Kafka protocol')
+    .option('--kafka-retention-bytes <bytes>', 'keep at most this many bytes per Kafka partition')
     .action(serve);
+
+  handwire
+    .command('broker')
+    .description('serve an embedded Kafka broker alone (topics in memory, created on first use)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_KAFKA_PORT))
+    .option('--retention-bytes <bytes>', 'keep at most this many bytes per partition')
+    .option('--insecure', 'allow a non-loopback address (Kafka clients are not authenticated)')
+    .action(broker);
 
   handwire
     .command('migrate')

@@ -1,9 +1,10 @@
 // `handwire serve`: the user and offer services on an in-memory store, with health, reflection,
 // the standard interceptors, metrics, TLS, and graceful shutdown on SIGTERM/SIGINT (CONTRACT.md
-// §2, §4 and §5).
+// §2, §4 and §5); and the offer event log as the Kafka topic "user-offers" (§3).
 
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { KafkaBroker } from '../kafka/index.js';
 import { Server } from '../server/server.js';
 import { addHealthService } from '../services/health/health-service.js';
 import {
@@ -19,6 +20,14 @@ import { addContractReflection } from '../services/reflection/contract-reflectio
 import { createUserService, UserServiceDefinition } from '../services/user/user-service.js';
 import { OfferStore } from '../store/offer-store.js';
 import { UserStore } from '../store/user-store.js';
+import {
+  checkKafkaHost,
+  DEFAULT_KAFKA_PORT,
+  type KafkaListenConfig,
+  kafkaServingLine,
+  listenKafka,
+  parseRetentionBytes,
+} from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
 import { parseIntegerFlag, parseSecondsFlag, readFlagFile, UsageError } from './usage-error.js';
 
@@ -36,6 +45,10 @@ export interface ServeFlags {
   tlsCa?: string;
   insecure?: boolean;
   demo?: boolean;
+  kafkaPort?: string;
+  /** false with --no-kafka. */
+  kafka?: boolean;
+  kafkaRetentionBytes?: string;
 }
 
 interface ServeConfig {
@@ -48,6 +61,8 @@ interface ServeConfig {
   shutdownGraceMs: number;
   tls: { cert: string; key: string; ca: string | undefined } | undefined;
   demo: boolean;
+  /** Where to serve Kafka; undefined with --no-kafka. */
+  kafka: KafkaListenConfig | undefined;
 }
 
 /** Checks every flag once; a bad one is a UsageError with one sentence. */
@@ -90,6 +105,7 @@ export function checkServeFlags(
             ca: flags.tlsCa === undefined ? undefined : readFlagFile('--tls-ca', flags.tlsCa),
           },
     demo: flags.demo === true,
+    kafka: undefined,
   };
   if (!isLoopback(config.host) && authSecret === undefined && flags.insecure !== true) {
     throw new UsageError(
@@ -97,7 +113,44 @@ export function checkServeFlags(
         'change every user. Give --auth-secret (or HANDWIRE_AUTH_SECRET), or --insecure if you mean it',
     );
   }
+  config.kafka = checkKafkaFlags(flags);
   return config;
+}
+
+/** The Kafka listener: on the gRPC host, port 9092 unless --kafka-port; none with --no-kafka. */
+function checkKafkaFlags(flags: ServeFlags): KafkaListenConfig | undefined {
+  if (flags.kafka === false) return undefined;
+  checkKafkaHost(flags.host, flags.insecure, ', or --no-kafka');
+  return {
+    host: flags.host,
+    port:
+      flags.kafkaPort === undefined
+        ? DEFAULT_KAFKA_PORT
+        : parseIntegerFlag('--kafka-port', flags.kafkaPort, 0, 65535),
+    portGiven: flags.kafkaPort !== undefined,
+    retentionBytes: parseRetentionBytes('--kafka-retention-bytes', flags.kafkaRetentionBytes),
+  };
+}
+
+/**
+ * Starts the Kafka listener fed from the offer event log. Kafka's default port taken (another
+ * broker, another serve) is a warning, not a failure: gRPC is served without Kafka. A port the user
+ * asked for that is taken stops the command.
+ */
+async function startServeKafka(
+  config: KafkaListenConfig | undefined,
+  offers: OfferStore,
+): Promise<KafkaBroker | undefined> {
+  if (config === undefined) return undefined;
+  try {
+    return await listenKafka(config, offers.log);
+  } catch (error) {
+    if (config.portGiven || !(error instanceof UsageError)) throw error;
+    console.error(
+      `handwire: ${error.message}; serving gRPC without Kafka (--no-kafka silences this)`,
+    );
+    return undefined;
+  }
 }
 
 /** Loopback: 127.0.0.0/8, ::1, localhost. */
@@ -141,7 +194,13 @@ export async function serve(flags: ServeFlags): Promise<void> {
   addContractReflection(server);
 
   const demoUsers = config.demo ? seedDemoUsers(store, offers) : [];
-  const bound = await server.listen({ host: config.host, port: config.port });
+  const kafka = await startServeKafka(config.kafka, offers);
+  const bound = await server
+    .listen({ host: config.host, port: config.port })
+    .catch(async (error) => {
+      await kafka?.close();
+      throw error;
+    });
   let metricsServer: MetricsServer | undefined;
   if (metrics !== undefined && config.metricsPort !== undefined) {
     metricsServer = await startMetricsServer({
@@ -153,6 +212,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
 
   const scheme =
     config.tls === undefined ? 'h2c' : config.tls.ca === undefined ? 'TLS' : 'mutual TLS';
+  // Before the gRPC line: whoever waits for that line finds the Kafka address already printed.
+  if (kafka !== undefined) console.log(kafkaServingLine(kafka));
   console.log(`handwire serving gRPC (${scheme}) on ${bound.address}`);
   if (metricsServer !== undefined)
     console.log(`metrics on http://${config.host}:${metricsServer.port}/metrics`);
@@ -162,6 +223,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
       demoUsers.slice(0, 3).map((user) => user.id),
       config.tls !== undefined,
     );
+  if (config.demo && kafka !== undefined) {
+    const { host, port } = kafka.address;
+    console.log(
+      `every offer change is a Kafka record too: kcat -b ${host}:${port} -C -t user-offers -o beginning -e`,
+    );
+  }
 
   if (config.tls !== undefined) {
     const tlsFlags = { cert: flags.tlsCert!, key: flags.tlsKey! };
@@ -191,6 +258,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     void Promise.all([
       server.close({ graceMs: config.shutdownGraceMs }),
       metricsServer?.close(),
+      kafka?.close(),
     ]).then(
       () => process.exit(0),
       (error: unknown) => {
