@@ -48,8 +48,11 @@ interface Plan {
 export class StructCodec {
   private readonly fields: readonly CompiledField[];
   private readonly plans = new Map<number, Plan>();
+  /** Names this struct's tagged-field section in errors. */
+  private readonly taggedLabel: string;
 
   constructor(specs: readonly FieldSpec[], pathPrefix: string) {
+    this.taggedLabel = pathPrefix === '' ? 'tagged fields' : `${pathPrefix} tagged fields`;
     this.fields = specs.map((spec) => {
       const path = pathPrefix === '' ? spec.name : `${pathPrefix}.${spec.name}`;
       return {
@@ -98,7 +101,7 @@ export class StructCodec {
         if (field === undefined) return false;
         out[field.spec.name] = readValue(sub, field, version, flexible);
         return true;
-      }, this.fields[0]?.path ?? 'tagged fields');
+      }, this.taggedLabel);
     }
     return out;
   }

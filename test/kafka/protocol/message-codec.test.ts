@@ -140,3 +140,23 @@ t.test('version ranges parse as the schemas write them', async (t) => {
   t.same(parseVersions('none'), { min: 1, max: 0 });
   t.throws(() => parseVersions('1,2'), /not a version range/);
 });
+
+t.test('a broken tagged-field section is named by the struct that holds it', async (t) => {
+  const head = cat(
+    Buffer.from([0, 1]),
+    i32(2),
+    Buffer.alloc(8),
+    cstr('n'),
+    carr(0),
+    carr(1),
+    cstr('k'),
+    i16(1),
+  );
+  t.throws(() => decode(2, cat(head, uv(1), uv(0), uv(9))), {
+    name: 'KafkaProtocolError',
+    message: /^items tagged fields: length 9 exceeds/,
+  });
+  t.throws(() => decode(2, cat(head, uv(0), uv(1))), {
+    message: /^tagged fields: varint runs past the end/,
+  });
+});
