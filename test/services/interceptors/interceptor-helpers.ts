@@ -104,11 +104,11 @@ export function bearer(value: string): grpc.Metadata {
 }
 
 const rpcRoot = new protobuf.Root();
-// google/protobuf/*.proto ship with protobufjs; the google/rpc ones are test fixtures.
+// google/protobuf/*.proto ship with protobufjs; the google/rpc ones are in proto/.
 rpcRoot.resolvePath = (_origin, target) =>
   target.startsWith('google/protobuf/')
     ? target
-    : fileURLToPath(new URL(`../../fixtures/${target}`, import.meta.url));
+    : fileURLToPath(new URL(`../../../proto/${target}`, import.meta.url));
 rpcRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto']);
 rpcRoot.resolveAll();
 const RpcStatus = rpcRoot.lookupType('google.rpc.Status');
