@@ -27,11 +27,13 @@ void forBothBrokers(
     try {
       await kafkajs.assigned();
       kcat = kcatGroupMember(bootstrap, groupId, scratch);
+      // A broker still loading the group may first answer a retriable error: wait for the
+      // refusal; on timeout, report the last JoinGroup failure kcat printed (or none).
       const refusal = await waitUntil(
-        'kcat to report its JoinGroup failed',
+        'kcat to report its JoinGroup refused',
         15_000,
-        () => /JoinGroup failed: (.*)/.exec(kcat!.stderr)?.[1],
-      );
+        () => /JoinGroup failed: (.*Inconsistent group protocol.*)/.exec(kcat!.stderr)?.[1],
+      ).catch(() => [...kcat!.stderr.matchAll(/JoinGroup failed: (.*)/g)].at(-1)?.[1] ?? 'none');
       return { refusal, kcatAssignment: kcat.assignment, kafkajsAssignment: kafkajs.assignment };
     } finally {
       await kcat?.stop();

@@ -9,7 +9,11 @@ import { waitUntil } from './wait-until.js';
 
 const KCAT = 'kcat';
 
-function runKcat(args: string[], input: string, timeoutMs: number): Promise<string> {
+function runKcatWithStderr(
+  args: string[],
+  input: string,
+  timeoutMs: number,
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       KCAT,
@@ -17,11 +21,15 @@ function runKcat(args: string[], input: string, timeoutMs: number): Promise<stri
       { timeout: timeoutMs, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`kcat ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-        else resolve(stdout);
+        else resolve({ stdout, stderr });
       },
     );
     child.stdin?.end(input);
   });
+}
+
+async function runKcat(args: string[], input: string, timeoutMs: number): Promise<string> {
+  return (await runKcatWithStderr(args, input, timeoutMs)).stdout;
 }
 
 interface KcatJson {
@@ -90,11 +98,17 @@ export async function kcatConsume(
   /** kcat's -o: an offset, `beginning`, `-N` (N before the end), `s@<ms>` (a timestamp). */
   from: number | string = 'beginning',
 ): Promise<ObservedRecord[]> {
-  const out = await runKcat(
-    ['-b', bootstrap, '-C', '-t', topic, '-o', String(from), '-e', '-J', '-q'],
-    '',
-    30_000,
-  );
+  const args = ['-b', bootstrap, '-C', '-t', topic, '-o', String(from), '-e', '-J', '-q'];
+  // kcat -e exits 0 even when it printed "% ERROR" and read nothing (seen once in a while with a
+  // logical start offset, -o -2 or s@ts, on a just-started, busy Apache Kafka): such a run is
+  // retried, at most three runs in all, and the last one's errors are thrown.
+  let out = '';
+  for (let attempt = 1; ; attempt++) {
+    const { stdout, stderr } = await runKcatWithStderr(args, '', 30_000);
+    out = stdout;
+    if (!stderr.includes('% ERROR') || stdout !== '') break;
+    if (attempt === 3) throw new Error(`kcat ${args.join(' ')} read nothing:\n${stderr}`);
+  }
   return out
     .split('\n')
     .filter((line) => line !== '')
