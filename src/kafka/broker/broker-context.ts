@@ -19,8 +19,6 @@ export interface BrokerContext {
   readonly clock: BrokerClock;
   /** auto.create.topics.enable: Metadata creates topics it is asked about. */
   readonly autoCreateTopics: boolean;
-  /** Aborts when the broker closes: long-polls end at once. */
-  readonly closing: AbortSignal;
   /** One line about something a client did wrong or the broker refused. */
   readonly log: (line: string) => void;
 }
@@ -30,4 +28,6 @@ export interface RequestSource {
   readonly clientId: string;
   /** Kafka's form: "/127.0.0.1". */
   readonly clientHost: string;
+  /** Aborts when the connection closes: a long-poll for it ends at once. */
+  readonly connectionClosed: AbortSignal;
 }

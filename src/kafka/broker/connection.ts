@@ -31,6 +31,7 @@ export class BrokerConnection {
   private processing = false;
   private closed = false;
   private readonly peer: string;
+  private readonly closedSignal = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -46,6 +47,7 @@ export class BrokerConnection {
     socket.on('close', () => {
       this.closed = true;
       this.queue.length = 0;
+      this.closedSignal.abort();
       this.onClose(this);
     });
   }
@@ -117,6 +119,7 @@ export class BrokerConnection {
       const source: RequestSource = {
         clientId: header.clientId ?? '',
         clientHost: `/${this.socket.remoteAddress ?? ''}`,
+        connectionClosed: this.closedSignal.signal,
       };
       return await handleRequest(this.context, request, source);
     } catch (error) {

@@ -64,7 +64,6 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const bound = server.address();
   const port = typeof bound === 'object' && bound !== null ? bound.port : 0;
   const clock = options.clock ?? systemClock;
-  const shutdown = new AbortController();
   const topics = new TopicRegistry({
     ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
     defaultPartitions: options.defaultPartitions ?? 1,
@@ -85,7 +84,6 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     producerIds: new ProducerIdAllocator(),
     clock,
     autoCreateTopics: options.autoCreateTopics ?? true,
-    closing: shutdown.signal,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
   const feed: OfferEventsFeed | undefined =
@@ -105,7 +103,6 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     topics,
     close() {
       closing ??= closeBroker(server, connections, () => {
-        shutdown.abort();
         groups.close();
         feed?.stop();
       });

@@ -53,7 +53,7 @@ t.test('waits for appends until MinBytes across partitions are there', async (t)
   t.equal(clock.activeTimers, 0, 'the timeout was cancelled');
   let calls = 0;
   a.onAppend(() => calls++);
-  a.append(batch(8));
+  a.append(batch(61));
   t.equal(calls, 1, 'only the test listener is left');
 });
 

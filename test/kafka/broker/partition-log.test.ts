@@ -116,9 +116,9 @@ t.test('timestamps: the first batch reaching a timestamp, and the latest timesta
   const log = new PartitionLog();
   t.equal(log.batchForTimestamp(0), undefined);
   t.equal(log.batchWithMaxTimestamp(), undefined);
-  log.append(batch(1, 10, 100));
-  log.append(batch(1, 10, 300));
-  log.append(batch(1, 10, 200));
+  log.append(batch(1, 61, 100));
+  log.append(batch(1, 61, 300));
+  log.append(batch(1, 61, 200));
   t.equal(log.batchForTimestamp(50)?.baseOffset, 0);
   t.equal(log.batchForTimestamp(150)?.baseOffset, 1);
   t.equal(log.batchForTimestamp(250)?.baseOffset, 1, 'the first batch with a timestamp ≥ 250');
@@ -145,7 +145,7 @@ t.test(
         fc.nat(200),
         (sizes, rawOffset) => {
           const log = new PartitionLog();
-          const stored = sizes.map((records) => log.append(batch(records, 20)));
+          const stored = sizes.map((records) => log.append(batch(records, 61)));
           const offset = rawOffset % (log.logEndOffset + 1);
           const read = log.read(offset, Number.MAX_SAFE_INTEGER);
           if (read.errorCode !== BrokerError.NONE) return false;

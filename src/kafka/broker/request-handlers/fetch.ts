@@ -10,7 +10,7 @@ import {
   type FetchResponse,
   type FetchResponsePartition,
 } from '../../protocol/index.js';
-import type { BrokerContext } from '../broker-context.js';
+import type { BrokerContext, RequestSource } from '../broker-context.js';
 import { type FetchWaitTarget, waitForFetchableBytes } from '../fetch-wait.js';
 
 const READ_COMMITTED = 1;
@@ -19,6 +19,7 @@ export async function handleFetch(
   context: BrokerContext,
   request: FetchRequest,
   version: number,
+  source: RequestSource,
 ): Promise<FetchResponse> {
   if (version >= 7 && request.sessionId !== 0 && request.sessionEpoch > 0) {
     // An incremental fetch in a session this broker never created.
@@ -50,7 +51,7 @@ export async function handleFetch(
       minBytes: request.minBytes,
       maxWaitMs: request.maxWaitMs,
       clock: context.clock,
-      signal: context.closing,
+      signal: source.connectionClosed,
     });
   }
   return {

@@ -32,7 +32,7 @@ export async function handleRequest(
         1,
         version,
         correlationId,
-        await handleFetch(context, frame.body, version),
+        await handleFetch(context, frame.body, version, source),
       );
     case 2:
       return encodeResponseFrame(
