@@ -29,6 +29,7 @@ import {
   parseRetentionBytes,
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
+import { listenFailure } from './listen-error.js';
 import { parseIntegerFlag, parseSecondsFlag, readFlagFile, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
@@ -145,7 +146,9 @@ async function startServeKafka(
   try {
     return await listenKafka(config, offers.log);
   } catch (error) {
-    if (config.portGiven || !(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError))
+      throw listenFailure('--kafka-port', config.host, config.port, error);
+    if (config.portGiven) throw error;
     console.error(
       `handwire: ${error.message}; serving gRPC without Kafka (--no-kafka silences this)`,
     );
@@ -199,14 +202,20 @@ export async function serve(flags: ServeFlags): Promise<void> {
     .listen({ host: config.host, port: config.port })
     .catch(async (error) => {
       await kafka?.close();
-      throw error;
+      throw listenFailure('--port', config.host, config.port, error);
     });
   let metricsServer: MetricsServer | undefined;
   if (metrics !== undefined && config.metricsPort !== undefined) {
+    const metricsPort = config.metricsPort;
+    // A metrics port that is taken stops the command, and what already listens closes again:
+    // nothing is left serving without the metrics the operator asked for.
     metricsServer = await startMetricsServer({
       host: config.host,
-      port: config.metricsPort,
+      port: metricsPort,
       registry: metrics.registry,
+    }).catch(async (error) => {
+      await Promise.all([server.forceClose(), kafka?.close()]);
+      throw listenFailure('--metrics-port', config.host, metricsPort, error);
     });
   }
 
