@@ -70,7 +70,7 @@ function program(): Command {
     .option('--tls-cert <file>', 'client certificate for mutual TLS (PEM)')
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
     .option('--tls-server-name <name>', 'name to expect in the server certificate')
-    .option('--connect-timeout <seconds>', 'give up connecting after this long', '10')
+    .option('--connect-timeout <seconds>', 'give up connecting after this long (above 0)', '10')
     .action(migrate);
 
   handwire

@@ -2,7 +2,7 @@
 // the TLS flags, checked once and turned into a target, channel options and call metadata.
 
 import { type ChannelOptions, Metadata } from '../index.js';
-import { parseSecondsFlag, readFlagFile, UsageError } from './usage-error.js';
+import { parseTimeoutFlag, readFlagFile, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface ConnectionFlags {
@@ -48,7 +48,7 @@ export function checkConnectionFlags(flags: ConnectionFlags): ServerConnection {
     flags.tlsCert !== undefined ||
     flags.tlsServerName !== undefined;
   const channelOptions: ChannelOptions = {
-    connectTimeoutMs: parseSecondsFlag('--connect-timeout', flags.connectTimeout) * 1000,
+    connectTimeoutMs: parseTimeoutFlag('--connect-timeout', flags.connectTimeout) * 1000,
   };
   if (useTls) {
     // Without --tls-ca the server's certificate is checked against Node's bundled roots.

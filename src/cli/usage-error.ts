@@ -24,6 +24,28 @@ export function parseSecondsFlag(flag: string, value: string): number {
   return seconds;
 }
 
+/** The longest timer Node keeps (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * Parses a timeout in seconds above 0 (fractions allowed) for `flag`: a timeout of 0 could only
+ * fail at once, and one beyond Node's longest timer would fire at once.
+ */
+export function parseTimeoutFlag(flag: string, value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(
+      `${flag} must be a number of seconds above 0 (0.5 is half a second), not "${value}"`,
+    );
+  }
+  if (seconds > MAX_TIMER_SECONDS) {
+    throw new UsageError(
+      `${flag} must be at most ${MAX_TIMER_SECONDS} seconds (about 24 days), not "${value}"`,
+    );
+  }
+  return seconds;
+}
+
 /** Reads the file a flag names (a PEM, say), or throws a UsageError naming the flag and why not. */
 export function readFlagFile(flag: string, path: string): string {
   try {

@@ -65,3 +65,20 @@ t.test('a bad --server or --connect-timeout is one sentence', async (t) => {
     message: /--connect-timeout must be a number of seconds/,
   });
 });
+
+t.test('--connect-timeout: above 0 and within Node timers, else a sentence', async (t) => {
+  t.equal(
+    checkConnectionFlags({ ...base, connectTimeout: '0.5' }).channelOptions.connectTimeoutMs,
+    500,
+  );
+  for (const value of ['0', '-1', '', 'soon', 'Infinity']) {
+    t.throws(() => checkConnectionFlags({ ...base, connectTimeout: value }), {
+      name: 'UsageError',
+      message: `--connect-timeout must be a number of seconds above 0 (0.5 is half a second), not "${value}"`,
+    });
+  }
+  t.throws(() => checkConnectionFlags({ ...base, connectTimeout: '99999999' }), {
+    name: 'UsageError',
+    message: /--connect-timeout must be at most 2147483 seconds/,
+  });
+});
