@@ -65,6 +65,8 @@ export async function kcatProduce(
   topic: string,
   records: readonly RecordToProduce[],
   compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd',
+  /** all (default, idempotent), or 1 or 0 (not idempotent: idempotence needs acks=all). */
+  acks: 'all' | '1' | '0' = 'all',
 ): Promise<void> {
   let i = 0;
   while (i < records.length) {
@@ -79,7 +81,7 @@ export async function kcatProduce(
       throw new Error('kcatProduce needs a key on every record and no tab or newline in them');
     }
     const args = ['-b', bootstrap, '-P', '-t', topic, '-K', '\t', '-q'];
-    args.push('-X', 'enable.idempotence=true', '-X', 'acks=all');
+    args.push('-X', `enable.idempotence=${acks === 'all'}`, '-X', `acks=${acks}`);
     if (first.partition !== undefined) args.push('-p', String(first.partition));
     if (compression !== undefined) args.push('-z', compression);
     for (const [k, v] of first.headers ?? []) args.push('-H', `${k}=${v}`);
