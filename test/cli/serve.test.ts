@@ -211,8 +211,11 @@ t.test('--metrics-port: Prometheus text with go-grpc-prometheus names', async (t
   await failure(call(client, 'GetUser', { id: 'nope' }));
   const text = await (await fetch(`http://127.0.0.1:${serve.metricsPort}/metrics`)).text();
   t.match(text, /grpc_server_started_total\{[^}]*grpc_method="CreateUser"[^}]*\} 1/);
-  t.match(text, /grpc_server_handled_total\{[^}]*grpc_code="NOT_FOUND"[^}]*\} 1/);
+  t.match(text, /grpc_server_handled_total\{[^}]*grpc_code="NotFound"[^}]*\} 1/);
+  t.match(text, /grpc_server_handled_total\{[^}]*grpc_code="OK"[^}]*\} 1/);
   t.match(text, /grpc_server_handling_seconds_bucket\{/);
+  t.match(text, /^process_resident_memory_bytes \d+/m, "prom-client's process metrics");
+  t.match(text, /^nodejs_eventloop_lag_seconds /m, "and Node.js's");
 });
 
 t.test('SIGTERM: calls in flight finish within the grace, then exit 0', async (t) => {

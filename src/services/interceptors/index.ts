@@ -24,6 +24,7 @@ export { type CallLogger, createStderrLogger, loggingInterceptor } from './loggi
 export { EXEMPT_SERVICES, splitMethodPath } from './method-path.js';
 export {
   createMetrics,
+  grpcCodeLabel,
   type Metrics,
   type MetricsServer,
   type MetricsServerOptions,

@@ -4,14 +4,14 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { ServerInterceptor } from '../../server/interceptor.js';
 import {
   givesResponseStream,
   type MethodKind,
   takesRequestStream,
 } from '../../transport/service-definition.js';
-import { Status, statusName } from '../../transport/status.js';
+import { Status, type StatusCode } from '../../transport/status.js';
 import { observeCall } from './call-outcome.js';
 import { splitMethodPath } from './method-path.js';
 
@@ -22,6 +22,35 @@ const GRPC_TYPES: Record<MethodKind, string> = {
   serverStreaming: 'server_stream',
   bidiStreaming: 'bidi_stream',
 };
+
+/**
+ * grpc_code label values: grpc-go's codes.Code String() names, which go-grpc-prometheus writes and
+ * dashboards built for it filter on (`NotFound`, not `NOT_FOUND`; `Canceled` with one l).
+ */
+const GRPC_GO_CODE_NAMES: readonly string[] = [
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
+];
+
+/** The grpc_code label of `code`, as grpc-go names it; `Code(N)` for one outside 0–16, as there. */
+export function grpcCodeLabel(code: StatusCode | number): string {
+  return GRPC_GO_CODE_NAMES[code] ?? `Code(${code})`;
+}
 
 /** Prometheus's DefBuckets, which go-grpc-prometheus's handling-time histogram uses by default. */
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -38,13 +67,21 @@ export interface Metrics {
 
 /**
  * Registers go-grpc-prometheus's server metrics in `registry` (a new one by default):
- * grpc_server_started_total, grpc_server_handled_total (with grpc_code, the status name),
+ * grpc_server_started_total, grpc_server_handled_total (with grpc_code, grpc-go's code name),
  * grpc_server_handling_seconds, grpc_server_msg_received_total, grpc_server_msg_sent_total.
  * As there, a unary request and response count as one message each, a response only when the
- * call succeeded.
+ * call succeeded. Unless `defaultMetrics` is false, prom-client's default process and Node.js
+ * metrics are registered too.
  */
-export function createMetrics(registry: Registry = new Registry()): Metrics {
+export function createMetrics(
+  registry: Registry = new Registry(),
+  options: { defaultMetrics?: boolean } = {},
+): Metrics {
   const registers = [registry];
+  // prom-client's process and Node.js metrics (process_cpu_seconds_total, process_resident_memory_bytes,
+  // nodejs_eventloop_lag_seconds, nodejs_heap_size_used_bytes…), as a Go server exports its go_* and
+  // process_* ones next to go-grpc-prometheus's.
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const started = new Counter({
     name: 'grpc_server_started_total',
     help: 'Total number of RPCs started on the server.',
@@ -120,7 +157,7 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
       onResponseMessage: () => metrics.sent.inc(),
       onEnd(error) {
         if (error === undefined && !responseStreams) metrics.sent.inc();
-        const code = statusName(error?.code ?? Status.OK);
+        const code = grpcCodeLabel(error?.code ?? Status.OK);
         let counter = metrics.handledByCode.get(code);
         if (counter === undefined) {
           counter = handled.labels({ ...metrics.labels, grpc_code: code });

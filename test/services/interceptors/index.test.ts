@@ -78,7 +78,7 @@ t.test(
     );
     t.equal(lines.length, 1);
     t.match(lines[0], { code: 'UNAUTHENTICATED', request_id: 'no-token-1', method: UNARY });
-    t.equal(await handled(metrics, 'UNAUTHENTICATED'), 1, 'metrics sit outside auth');
+    t.equal(await handled(metrics, 'Unauthenticated'), 1, 'metrics sit outside auth');
   },
 );
 
@@ -100,7 +100,7 @@ t.test('auth runs before the rate limit, which keys on the verified sub', async 
     const refused = await callPath(generic, UNARY, {}, bearer('Bearer forged'));
     t.equal(refused.error?.code, grpc.status.UNAUTHENTICATED, 'bad tokens never reach the limiter');
   }
-  t.equal(await handled(metrics, 'RESOURCE_EXHAUSTED'), 1);
+  t.equal(await handled(metrics, 'ResourceExhausted'), 1);
   t.same(
     lines.map((line) => line.code),
     ['OK', 'OK', 'RESOURCE_EXHAUSTED', 'OK', ...Array(5).fill('UNAUTHENTICATED')],
@@ -130,7 +130,7 @@ t.test(
       request_id: 'crash-1',
     });
     t.equal(serverLogged.length, 0, "the server's fallback logger had nothing left to do");
-    t.equal(await handled(metrics, 'INTERNAL'), 1);
+    t.equal(await handled(metrics, 'Internal'), 1);
   },
 );
 

@@ -68,7 +68,7 @@ t.test('unary calls: started, handled by code, handling time, messages', async (
   t.equal(sampleValue(samples, 'grpc_server_started_total', labels), 3);
   t.equal(sampleValue(samples, 'grpc_server_handled_total', { ...labels, grpc_code: 'OK' }), 2);
   t.equal(
-    sampleValue(samples, 'grpc_server_handled_total', { ...labels, grpc_code: 'NOT_FOUND' }),
+    sampleValue(samples, 'grpc_server_handled_total', { ...labels, grpc_code: 'NotFound' }),
     1,
   );
   t.equal(sampleValue(samples, 'grpc_server_handling_seconds_count', labels), 3);
@@ -140,13 +140,13 @@ t.test('streaming calls count every message each way', async (t) => {
   t.equal(sampleValue(samples, 'grpc_server_handling_seconds_count', bidiLabels), 1);
 });
 
-t.test('a cancelled stream is handled with grpc_code CANCELLED', async (t) => {
+t.test("a cancelled stream is handled with grpc_code Canceled (grpc-go's spelling)", async (t) => {
   const { client, scrape } = await monitored(t);
   const call = client.ServerStream({ message: 's', count: 1000, delayMs: 20 });
   call.on('error', () => {});
   await new Promise<void>((resolve) => call.once('data', () => resolve()));
   call.cancel();
-  const labels = { ...echo('server_stream', 'ServerStream'), grpc_code: 'CANCELLED' };
+  const labels = { ...echo('server_stream', 'ServerStream'), grpc_code: 'Canceled' };
   let samples = await scrape();
   for (let i = 0; i < 100 && sampleValue(samples, 'grpc_server_handled_total', labels) === 0; i++) {
     await sleep(20);
@@ -196,4 +196,49 @@ t.test('close() ends kept-alive scrape connections too', async (t) => {
   await http.close();
   t.ok(Date.now() - started < 2000, 'close did not wait for the idle connection to time out');
   await t.rejects(fetch(`http://127.0.0.1:${http.port}/metrics`), 'nothing listens any more');
+});
+
+t.test(
+  "grpc_code values are grpc-go's code names, as go-grpc-prometheus writes them",
+  async (t) => {
+    const { grpcCodeLabel } = await import('../../../src/services/interceptors/metrics.js');
+    t.same(
+      Array.from({ length: 17 }, (_, code) => grpcCodeLabel(code)),
+      [
+        'OK',
+        'Canceled',
+        'Unknown',
+        'InvalidArgument',
+        'DeadlineExceeded',
+        'NotFound',
+        'AlreadyExists',
+        'PermissionDenied',
+        'ResourceExhausted',
+        'FailedPrecondition',
+        'Aborted',
+        'OutOfRange',
+        'Unimplemented',
+        'Internal',
+        'Unavailable',
+        'DataLoss',
+        'Unauthenticated',
+      ],
+    );
+    t.equal(grpcCodeLabel(17), 'Code(17)');
+  },
+);
+
+t.test("prom-client's process and Node.js default metrics are in the registry", async (t) => {
+  const text = await createMetrics().registry.metrics();
+  for (const name of [
+    'process_cpu_seconds_total',
+    'process_resident_memory_bytes',
+    'process_start_time_seconds',
+    'nodejs_eventloop_lag_seconds',
+    'nodejs_heap_size_used_bytes',
+  ]) {
+    t.match(text, `# TYPE ${name} `, name);
+  }
+  const bare = await createMetrics(undefined, { defaultMetrics: false }).registry.metrics();
+  t.notMatch(bare, 'process_cpu_seconds_total', 'defaultMetrics: false leaves them out');
 });
