@@ -31,3 +31,6 @@ export interface RequestSource {
   /** Aborts when the connection closes: a long-poll for it ends at once. */
   readonly connectionClosed: AbortSignal;
 }
+
+/** A handler's answer meaning: send nothing and close the connection (as Kafka does). */
+export const CLOSE_CONNECTION = Symbol('close the connection');

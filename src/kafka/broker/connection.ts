@@ -13,7 +13,7 @@ import {
   FrameDecoder,
   readRequestHeader,
 } from '../protocol/index.js';
-import type { BrokerContext, RequestSource } from './broker-context.js';
+import { type BrokerContext, CLOSE_CONNECTION, type RequestSource } from './broker-context.js';
 import {
   advertisedMaxVersion,
   apiVersionsResponse,
@@ -121,7 +121,13 @@ export class BrokerConnection {
         clientHost: `/${this.socket.remoteAddress ?? ''}`,
         connectionClosed: this.closedSignal.signal,
       };
-      return await handleRequest(this.context, request, source);
+      const response = await handleRequest(this.context, request, source);
+      if (response === CLOSE_CONNECTION) {
+        return this.fail(
+          `a ${apiKeyName(apiKey)} request with acks=0 failed; closing tells the producer`,
+        );
+      }
+      return response;
     } catch (error) {
       const what = apiKey >= 0 ? `${apiKeyName(apiKey)} request` : 'request';
       return this.fail(`malformed ${what}: ${(error as Error).message}`);

@@ -206,3 +206,17 @@ t.test('close() ends connections and a long-poll, and the port is free again', a
   await again.close();
   await t.rejects(startKafkaBroker({ port: -1 }), 'a bad port fails to start');
 });
+
+t.test("a failed acks=0 produce closes the connection, the producer's only signal", async (t) => {
+  const { client, broker, logs } = await brokerWithClient(t);
+  broker.topics.create({
+    name: 'ro',
+    numPartitions: 1,
+    replicationFactor: 1,
+    readOnlyToProducers: true,
+  });
+  client.send(0, 7, produceRequest('ro', batchOf(['x']), { acks: 0 }));
+  await client.ended;
+  t.match(logs, [/a Produce request with acks=0 failed/]);
+  t.equal(broker.topics.partition('ro', 0)?.logEndOffset, 0);
+});

@@ -2,7 +2,7 @@
 // version asked (kafka.apache.org/protocol "Common Request and Response Structure").
 
 import { encodeResponseFrame, type KafkaRequestFrame } from '../../protocol/index.js';
-import type { BrokerContext, RequestSource } from '../broker-context.js';
+import type { BrokerContext, CLOSE_CONNECTION, RequestSource } from '../broker-context.js';
 import { apiVersionsResponse } from './api-versions.js';
 import { handleCreateTopics } from './create-topics.js';
 import { handleFetch } from './fetch.js';
@@ -14,18 +14,22 @@ import { handleMetadata } from './metadata.js';
 import { handleOffsetCommit, handleOffsetFetch } from './offsets.js';
 import { handleProduce } from './produce.js';
 
-/** The response frame's chunks, or undefined when the request gets no response (acks=0). */
+/**
+ * The response frame's chunks; undefined when the request gets no response (acks=0), or
+ * CLOSE_CONNECTION when the connection must be closed instead.
+ */
 export async function handleRequest(
   context: BrokerContext,
   frame: KafkaRequestFrame,
   source: RequestSource,
-): Promise<Buffer[] | undefined> {
+): Promise<Buffer[] | typeof CLOSE_CONNECTION | undefined> {
   const version = frame.header.requestApiVersion;
   const correlationId = frame.header.correlationId;
   switch (frame.apiKey) {
     case 0: {
       const body = handleProduce(context, frame.body, version);
-      return body === undefined ? undefined : encodeResponseFrame(0, version, correlationId, body);
+      if (body === undefined || typeof body === 'symbol') return body;
+      return encodeResponseFrame(0, version, correlationId, body);
     }
     case 1:
       return encodeResponseFrame(

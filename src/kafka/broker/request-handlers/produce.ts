@@ -11,16 +11,19 @@ import {
   type RecordBatchView,
   splitRecordBatches,
 } from '../../protocol/index.js';
-import type { BrokerContext } from '../broker-context.js';
+import { type BrokerContext, CLOSE_CONNECTION } from '../broker-context.js';
 import { appendProducedBatch } from '../partition-append.js';
 import type { PartitionLog } from '../partition-log.js';
 
-/** The response, or undefined for acks=0. */
+/**
+ * The response; for acks=0 undefined (no response), or CLOSE_CONNECTION when a partition failed:
+ * the producer hears of nothing else, so Kafka closes the connection to make it refresh.
+ */
 export function handleProduce(
   context: BrokerContext,
   request: ProduceRequest,
   version: number,
-): ProduceResponse | undefined {
+): ProduceResponse | typeof CLOSE_CONNECTION | undefined {
   const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
   const responses = request.topicData.map((topicData) => {
     const topic = context.topics.get(topicData.name);
@@ -43,7 +46,12 @@ export function handleProduce(
       }),
     };
   });
-  if (request.acks === 0) return undefined;
+  if (request.acks === 0) {
+    const failed = responses.some((r) =>
+      r.partitionResponses.some((p) => p.errorCode !== ErrorCode.NONE),
+    );
+    return failed ? CLOSE_CONNECTION : undefined;
+  }
   return { responses, throttleTimeMs: 0 };
 }
 
