@@ -139,3 +139,23 @@ t.test('Kafka flag errors are one sentence and exit code 2', async (t) => {
     t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
   }
 });
+
+t.test("Kafka's default port taken: serve warns and serves gRPC without Kafka", async (t) => {
+  const holder = createServer();
+  const held = await new Promise<boolean>((resolve) => {
+    holder.once('error', () => resolve(false));
+    holder.listen(9092, '127.0.0.1', () => resolve(true));
+  });
+  // Held by this test, or already by something else: either way serve finds it taken.
+  t.teardown(() => {
+    if (held) holder.close();
+  });
+  const serve = await startServe();
+  t.teardown(() => serve.stop('SIGKILL'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.match(
+    serve.stderr(),
+    /the Kafka port 127\.0\.0\.1:9092 is in use .*serving gRPC without Kafka/,
+  );
+  t.notMatch(serve.stdout(), /serving Kafka/);
+});
