@@ -2,6 +2,7 @@
 // The `handwire` command (commander): one subcommand per task; bad flags and unreadable files are
 // one sentence on stderr and exit code 2, never a stack trace.
 
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { broker, DEFAULT_KAFKA_PORT } from './broker.js';
 import { DEFAULT_TARGET, genCsv } from './gen-csv.js';
@@ -9,11 +10,19 @@ import { interopClient } from './interop-client.js';
 import { interopServer } from './interop-server.js';
 import { migrate } from './migrate.js';
 import { serve } from './serve.js';
+import { token } from './token.js';
 import { UsageError } from './usage-error.js';
+
+/** The package's version: package.json sits two levels up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  const json = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(json) as { version: string }).version;
+}
 
 function program(): Command {
   const handwire = new Command('handwire')
     .description('gRPC written by hand on node:http2')
+    .version(packageVersion(), '-V, --version', 'print the version of handwire')
     .exitOverride()
     .showHelpAfterError(false);
 
@@ -72,6 +81,19 @@ function program(): Command {
     .option('--tls-server-name <name>', 'name to expect in the server certificate')
     .option('--connect-timeout <seconds>', 'give up connecting after this long (above 0)', '10')
     .action(migrate);
+
+  handwire
+    .command('token')
+    .description('mint the HS256 JWT that serve --auth-secret wants (printed alone on stdout)')
+    .addOption(
+      new Option('--secret <secret>', 'the secret serve was given with --auth-secret').env(
+        'HANDWIRE_AUTH_SECRET',
+      ),
+    )
+    .requiredOption('--role <role>', 'ROLE_USER, ROLE_MODERATOR or ROLE_ADMIN')
+    .requiredOption('--sub <name>', 'who the caller is (the rate limit is kept per sub)')
+    .option('--ttl <duration>', 'how long the token is valid: seconds, or 90s, 15m, 12h, 7d', '1h')
+    .action(token);
 
   handwire
     .command('gen-csv')

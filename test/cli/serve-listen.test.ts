@@ -75,3 +75,15 @@ t.test('--host that does not resolve: names the flag and the host, not getaddrin
   t.match(result.stderr, /give an IP address/);
   t.notMatch(result.stderr, /getaddrinfo/);
 });
+
+t.test('listenFailure: a sentence per cause, naming the flag and the address', async (t) => {
+  const { listenFailure } = await import('../../src/cli/listen-error.js');
+  const failure = (code: string | undefined, host = '127.0.0.1') =>
+    listenFailure('--port', host, 80, Object.assign(new Error(`listen ${code}`), { code })).message;
+  t.match(failure('EADDRINUSE', '::1'), /^--port 80: \[::1\]:80 is in use/);
+  t.match(failure('EACCES'), /^--port 80: listening on 127\.0\.0\.1:80 is not permitted/);
+  t.match(failure('ENOTFOUND', 'x.invalid'), /^--host x\.invalid: no such host/);
+  t.match(failure('EAI_AGAIN', 'x.invalid'), /^--host x\.invalid: no such host/);
+  t.match(failure('EADDRNOTAVAIL', '10.9.9.9'), /^--host 10\.9\.9\.9: that address is not one of/);
+  t.equal(failure(undefined), 'cannot listen on 127.0.0.1:80 (--port): listen undefined');
+});
