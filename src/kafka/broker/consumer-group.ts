@@ -199,3 +199,22 @@ export class ConsumerGroup {
     }));
   }
 }
+
+/** A JoinGroup answer carrying only an error (and, for MEMBER_ID_REQUIRED, the id to use). */
+export function joinFailure(errorCode: BrokerErrorCode, memberId: string): JoinGroupResult {
+  return {
+    errorCode,
+    generationId: -1,
+    protocolType: null,
+    protocolName: null,
+    leader: '',
+    skipAssignment: false,
+    memberId,
+    members: [],
+  };
+}
+
+/** A SyncGroup answer carrying only an error. */
+export function syncFailure(errorCode: BrokerErrorCode): SyncGroupResult {
+  return { errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+}

@@ -10,9 +10,12 @@ import {
   GroupMember,
   type GroupProtocol,
   type JoinGroupResult,
+  joinFailure,
   type SyncGroupResult,
+  syncFailure,
 } from './consumer-group.js';
 import { GroupRebalancer } from './group-rebalance.js';
+import { replaceStaticMemberInPlace } from './group-static-member.js';
 
 export interface GroupCoordinatorOptions {
   readonly clock?: BrokerClock;
@@ -68,8 +71,6 @@ export interface LeaveGroupResult {
   readonly errorCode: BrokerErrorCode;
   readonly members: ReadonlyArray<LeavingMember & { readonly errorCode: BrokerErrorCode }>;
 }
-
-const NO_ASSIGNMENT = Buffer.alloc(0);
 
 export class GroupCoordinator {
   readonly groups = new Map<string, ConsumerGroup>();
@@ -203,11 +204,21 @@ export class GroupCoordinator {
     }
     const memberId = `${request.clientId}-${randomUUID()}`;
     if (request.groupInstanceId !== null) {
-      // KIP-345: a static member coming back under a new member id replaces its old self.
+      // KIP-345: a static member coming back under a new member id replaces its old self:
+      // in place when nothing changed, else through a rebalance.
       const previousId = group.staticMembers.get(request.groupInstanceId);
       const previous = previousId === undefined ? undefined : group.members.get(previousId);
-      if (previous !== undefined)
+      if (previous !== undefined) {
+        const replaced = replaceStaticMemberInPlace(
+          group,
+          previous,
+          request,
+          memberId,
+          this.rebalancer,
+        );
+        if (replaced !== undefined) return Promise.resolve(replaced);
         this.rebalancer.removeMember(group, previous, BrokerError.FENCED_INSTANCE_ID);
+      }
     } else if (request.requireKnownMemberId) {
       // KIP-394: hand out the id first, so a client that gives up before the join round ends
       // leaves no member behind; the id is forgotten after a session timeout.
@@ -323,7 +334,7 @@ export class GroupCoordinator {
   private storeAssignments(group: ConsumerGroup, request: SyncGroupRequest): void {
     const given = new Map(request.assignments.map((a) => [a.memberId, a.assignment]));
     for (const member of group.members.values()) {
-      member.assignment = given.get(member.memberId) ?? NO_ASSIGNMENT;
+      member.assignment = given.get(member.memberId) ?? Buffer.alloc(0);
     }
     group.syncTimer?.cancel();
     group.syncTimer = undefined;
@@ -374,21 +385,4 @@ export class GroupCoordinator {
     );
     return BrokerError.NONE;
   }
-}
-
-function joinFailure(errorCode: BrokerErrorCode, memberId: string): JoinGroupResult {
-  return {
-    errorCode,
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leader: '',
-    skipAssignment: false,
-    memberId,
-    members: [],
-  };
-}
-
-function syncFailure(errorCode: BrokerErrorCode): SyncGroupResult {
-  return { errorCode, protocolType: null, protocolName: null, assignment: NO_ASSIGNMENT };
 }

@@ -4,7 +4,13 @@
 
 import { BrokerError, type BrokerErrorCode } from './broker-errors.js';
 import type { BrokerClock } from './clock.js';
-import type { ConsumerGroup, GroupMember, JoinGroupResult } from './consumer-group.js';
+import {
+  type ConsumerGroup,
+  type GroupMember,
+  type JoinGroupResult,
+  joinFailure,
+  syncFailure,
+} from './consumer-group.js';
 
 const NO_ASSIGNMENT = Buffer.alloc(0);
 
@@ -225,16 +231,7 @@ export class GroupRebalancer {
     const sync = member.awaitingSync;
     member.awaitingJoin = undefined;
     member.awaitingSync = undefined;
-    join?.({
-      errorCode,
-      generationId: -1,
-      protocolType: null,
-      protocolName: null,
-      leader: '',
-      skipAssignment: false,
-      memberId: member.memberId,
-      members: [],
-    });
-    sync?.({ errorCode, protocolType: null, protocolName: null, assignment: NO_ASSIGNMENT });
+    join?.(joinFailure(errorCode, member.memberId));
+    sync?.(syncFailure(errorCode));
   }
 }

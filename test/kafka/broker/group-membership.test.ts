@@ -143,3 +143,63 @@ t.test('the system clock drives a real join round', async (t) => {
   t.equal(joined.generationId, 1);
   coordinator.close();
 });
+
+t.test(
+  'KIP-345: a restarted static follower takes its old place without a rebalance',
+  async (t) => {
+    const { clock, coordinator } = setup();
+    const leaderJoin = coordinator.joinGroup(joinRequest({ groupInstanceId: 'pod-a' }));
+    const followerJoin = coordinator.joinGroup(joinRequest({ groupInstanceId: 'pod-b' }));
+    clock.advance(200);
+    const [leader, follower] = await Promise.all([leaderJoin, followerJoin]);
+    const followerSync = coordinator.syncGroup({
+      ...hb(follower.memberId, 1),
+      groupInstanceId: 'pod-b',
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
+    await coordinator.syncGroup({
+      ...hb(leader.memberId, 1),
+      groupInstanceId: 'pod-a',
+      protocolType: null,
+      protocolName: null,
+      assignments: [{ memberId: follower.memberId, assignment: Buffer.from('B') }],
+    });
+    await followerSync;
+    const restarted = await coordinator.joinGroup(
+      joinRequest({ groupInstanceId: 'pod-b', requireKnownMemberId: true }),
+    );
+    t.equal(restarted.errorCode, BrokerError.NONE);
+    t.not(restarted.memberId, follower.memberId);
+    t.equal(restarted.generationId, 1, 'the same generation: no rebalance');
+    t.equal(coordinator.groups.get('g')!.state, 'Stable');
+    const sync = await coordinator.syncGroup({
+      ...hb(restarted.memberId, 1),
+      groupInstanceId: 'pod-b',
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
+    t.equal(sync.assignment.toString(), 'B', 'it keeps the assignment it had');
+    t.equal(
+      coordinator.heartbeat({ ...hb(follower.memberId, 1), groupInstanceId: 'pod-b' }),
+      BrokerError.FENCED_INSTANCE_ID,
+      'the old instance is fenced',
+    );
+    t.equal(
+      coordinator.heartbeat({ ...hb(leader.memberId, 1), groupInstanceId: 'pod-a' }),
+      BrokerError.NONE,
+    );
+    const changed = coordinator.joinGroup(
+      joinRequest({ groupInstanceId: 'pod-b', protocols: [proto('range', 'other')] }),
+    );
+    t.equal(
+      coordinator.groups.get('g')!.state,
+      'PreparingRebalance',
+      'other metadata: a rebalance after all',
+    );
+    coordinator.close();
+    t.equal((await changed).errorCode, BrokerError.COORDINATOR_NOT_AVAILABLE);
+  },
+);
