@@ -125,7 +125,8 @@ export class Channel {
   private readonly callPolicies = new Map<string, ResolvedCallPolicy | undefined>();
   /** The channel-wide budget of request bytes kept for retries (A6 retry_buffer_size). */
   readonly retryBufferPool: RetryBufferPool;
-  private readonly perRpcRetryBufferSize: number;
+  /** What one call may keep for replay (A6 per_rpc_retry_buffer_size); a plain call too. */
+  readonly perRpcRetryBufferSize: number;
 
   constructor(target: string | readonly string[], options: ChannelOptions = {}) {
     this.addresses = parseTarget(target);

@@ -8,10 +8,10 @@ import { Status } from '../transport/status.js';
 import { encodeMessage } from '../wire/codec.js';
 import { encodeFrame, frameBytes } from '../wire/framing.js';
 import type { CallHandle } from './call-handle.js';
-import type { CallOptions } from './call-options.js';
+import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { HedgingCall } from './hedging-call.js';
-import type { ResponseSink } from './http2-call.js';
+import { Http2Call, type ResponseSink } from './http2-call.js';
 import {
   type ClientCall,
   type ClientInterceptor,
@@ -176,10 +176,14 @@ function startCall<Req, Res>(
   sink: ResponseSink<Res>,
 ): CallHandle {
   const policy = channel.callPolicyFor(method.path);
+  // Without a policy the call is one HTTP/2 stream (sent again once, transparently, if the
+  // server never processed it); the retry and hedging machinery runs only when a policy asks.
   const call =
-    policy?.kind === 'hedge'
-      ? new HedgingCall(channel, method, options, policy.policy, sink)
-      : new RetryingCall(channel, method, options, policy?.policy, sink);
+    policy === undefined
+      ? new Http2Call(channel, method, options, deadlineOf(options), sink, true)
+      : policy.kind === 'hedge'
+        ? new HedgingCall(channel, method, options, policy.policy, sink)
+        : new RetryingCall(channel, method, options, policy.policy, sink);
   call.start();
   return call;
 }

@@ -109,6 +109,14 @@ export class Http2Call<Req, Res> {
   private receivedHeaders = false;
   /** True when the call failed before the server's application saw it (A6 transparent retry). */
   neverProcessed = false;
+  /**
+   * A plain call's request frames, kept for its one transparent retry (gRFC A6 "Transparent
+   * Retries") until the call commits: response headers came, or they outgrew
+   * perRpcRetryBufferSize. Undefined for an attempt of a RetryingCall or HedgingCall.
+   */
+  private replay: Buffer[] | undefined;
+  private replayBytes = 0;
+  private requestEnded = false;
 
   constructor(
     private readonly channel: Channel,
@@ -117,8 +125,11 @@ export class Http2Call<Req, Res> {
     /** The call's absolute deadline (epoch ms), computed once per call: attempts share it. */
     private readonly deadline: number | undefined,
     private readonly sink: ResponseSink<Res>,
+    /** True for a plain call (no retry policy): it retries itself once, transparently. */
+    retriesTransparently = false,
   ) {
     this.decoder = new FrameDecoder(channel.options.maxReceiveMessageLength);
+    if (retriesTransparently) this.replay = [];
   }
 
   /** True once the call has its status. */
@@ -145,6 +156,11 @@ export class Http2Call<Req, Res> {
       this.onAbort = () => this.finish(GrpcError.from(signal.reason));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
+    this.pick();
+  }
+
+  /** Asks the channel for a connection: a ready one at once, else when one is. */
+  private pick(): void {
     const ready = this.channel.pickReady();
     if (ready !== undefined) {
       this.open(ready);
@@ -163,6 +179,7 @@ export class Http2Call<Req, Res> {
   /** Sends one framed message; false when the caller should wait for `writable()`. */
   write(frame: Buffer): boolean {
     if (this.done) return false;
+    if (this.replay !== undefined) this.keep(frame);
     if (this.stream === undefined) {
       this.queue(frame);
       return false;
@@ -182,6 +199,13 @@ export class Http2Call<Req, Res> {
     return this.drainWaiters.wait();
   }
 
+  /** Keeps a request frame for the transparent retry, or commits when it does not fit. */
+  private keep(frame: Buffer): void {
+    this.replayBytes += frame.length;
+    if (this.replayBytes > this.channel.perRpcRetryBufferSize) this.replay = undefined;
+    else this.replay!.push(frame);
+  }
+
   /** Keeps a frame written before the stream exists, for open() to send. */
   private queue(frame: Buffer): void {
     if (this.queued === undefined) this.queued = [];
@@ -191,6 +215,8 @@ export class Http2Call<Req, Res> {
   /** Half-closes the request side: no more messages (END_STREAM). */
   end(frame?: Buffer): void {
     if (this.done) return;
+    this.requestEnded = true;
+    if (frame !== undefined && this.replay !== undefined) this.keep(frame);
     if (this.stream === undefined) {
       if (frame !== undefined) this.queue(frame);
       this.endQueued = true;
@@ -319,6 +345,7 @@ export class Http2Call<Req, Res> {
     }
     // Headers without a status: the server's application has the call (A6 "committed").
     this.receivedHeaders = true;
+    this.replay = undefined;
     this.sink.onHeaders?.();
     const encoding = headers[GRPC_ENCODING];
     if (typeof encoding === 'string') this.responseEncoding = encoding;
@@ -452,7 +479,15 @@ export class Http2Call<Req, Res> {
   /** Ends the call once: timers and listeners off, the stream reset if still open. */
   private finish(error: GrpcError | undefined): void {
     if (this.done) return;
+    if (error !== undefined && this.neverProcessed && this.replay !== undefined) {
+      this.retryTransparently(this.replay);
+      return;
+    }
     this.done = true;
+    if (error === undefined && this.replay !== undefined) {
+      // A plain call counts for A6 retry throttling as an attempt of a retried call would.
+      this.channel.retryThrottle?.recordSuccess();
+    }
     clearTimeout(this.timer);
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
     this.pickAbort?.abort();
@@ -463,6 +498,24 @@ export class Http2Call<Req, Res> {
     this.queued = undefined;
     this.onDrain();
     this.sink.onEnd(error);
+  }
+
+  /**
+   * gRFC A6 "Transparent Retries": the server's application never saw the call, so it is sent
+   * once more on a new stream, within the same deadline and signal; it is the only retry.
+   */
+  private retryTransparently(frames: Buffer[]): void {
+    this.replay = undefined;
+    this.neverProcessed = false;
+    this.stream = undefined;
+    this.connection = undefined;
+    this.status = undefined;
+    this.streamError = undefined;
+    this.receivedHeaders = false;
+    this.decoder = new FrameDecoder(this.channel.options.maxReceiveMessageLength);
+    this.queued = frames.length === 0 ? undefined : frames;
+    this.endQueued = this.requestEnded;
+    this.pick();
   }
 }
 
