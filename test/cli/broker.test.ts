@@ -132,8 +132,10 @@ t.test('Kafka flag errors are one sentence and exit code 2', async (t) => {
       /Give --insecure if you mean it, or --no-kafka/,
     ],
   ];
-  for (const [args, message] of cases) {
-    const result = await runHandwire(args);
+  // Side by side: each is a child process that exits on its own within a second or two.
+  const results = await Promise.all(cases.map(([args]) => runHandwire(args)));
+  for (const [i, [args, message]] of cases.entries()) {
+    const result = results[i]!;
     t.equal(result.code, 2, `${args.join(' ')}: exit code 2`);
     t.match(result.stderr, message, args.join(' '));
     t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
