@@ -12,7 +12,7 @@ import type { Writable } from 'node:stream';
 import { isOfferCode } from '../services/offers/validation.js';
 import { DEMO_OFFERS, DEMO_USER_COUNT, demoOffer, demoUserId } from './demo-data.js';
 import { MIGRATION_HEADER } from './migrate-csv.js';
-import { parseIntegerFlag, UsageError } from './usage-error.js';
+import { cannotWrite, parseIntegerFlag, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface GenCsvFlags {
@@ -195,9 +195,7 @@ export async function genCsv(flags: GenCsvFlags): Promise<void> {
   try {
     handle = await open(flags.output, 'w');
   } catch (error) {
-    throw new UsageError(
-      `cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
+    throw cannotWrite(flags.output, error, '--output');
   }
   const out = handle.createWriteStream();
   await writeMigrationCsv(options, out);

@@ -2,7 +2,8 @@
 // the TLS flags, checked once and turned into a target, channel options and call metadata.
 
 import { type ChannelOptions, Metadata } from '../index.js';
-import { parseTimeoutFlag, readFlagFile, UsageError } from './usage-error.js';
+import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
+import { parseTimeoutFlag, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface ConnectionFlags {
@@ -52,10 +53,14 @@ export function checkConnectionFlags(flags: ConnectionFlags): ServerConnection {
   };
   if (useTls) {
     // Without --tls-ca the server's certificate is checked against Node's bundled roots.
+    const cert =
+      flags.tlsCert === undefined ? undefined : readCertificateFlag('--tls-cert', flags.tlsCert);
+    const key = flags.tlsKey === undefined ? undefined : readKeyFlag('--tls-key', flags.tlsKey);
+    if (cert !== undefined && key !== undefined) checkKeyMatches(cert, key);
     channelOptions.tls = {
-      ca: flags.tlsCa === undefined ? undefined : readFlagFile('--tls-ca', flags.tlsCa),
-      cert: flags.tlsCert === undefined ? undefined : readFlagFile('--tls-cert', flags.tlsCert),
-      key: flags.tlsKey === undefined ? undefined : readFlagFile('--tls-key', flags.tlsKey),
+      ca: flags.tlsCa === undefined ? undefined : readCertificateFlag('--tls-ca', flags.tlsCa).pem,
+      cert: cert?.pem,
+      key: key?.pem,
       serverName: flags.tlsServerName,
     };
   }

@@ -18,7 +18,7 @@ import {
 import { MigrationCsv } from './migrate-csv.js';
 import { UploadProgress } from './migrate-progress.js';
 import { exitCodeOf, formatReport } from './migrate-report.js';
-import { UsageError } from './usage-error.js';
+import { cannotRead, UsageError } from './usage-error.js';
 
 export type MigrateFlags = ConnectionFlags;
 
@@ -152,7 +152,7 @@ async function openInput(file: string): Promise<Input> {
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${ioReason(error)}`);
+    throw cannotRead(file, error);
   }
   const stats = await handle.stat();
   if (!stats.isFile()) {
@@ -169,16 +169,4 @@ async function openInput(file: string): Promise<Input> {
       await handle.close().catch(() => {});
     },
   };
-}
-
-function ioReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file (ENOENT)';
-    case 'EACCES':
-      return 'permission denied (EACCES)';
-    default:
-      return code ?? String(error);
-  }
 }

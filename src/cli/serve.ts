@@ -30,7 +30,8 @@ import {
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
 import { listenFailure } from './listen-error.js';
-import { parseIntegerFlag, parseSecondsFlag, readFlagFile, UsageError } from './usage-error.js';
+import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
+import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface ServeFlags {
@@ -100,11 +101,7 @@ export function checkServeFlags(
     tls:
       flags.tlsCert === undefined
         ? undefined
-        : {
-            cert: readFlagFile('--tls-cert', flags.tlsCert),
-            key: readFlagFile('--tls-key', flags.tlsKey!),
-            ca: flags.tlsCa === undefined ? undefined : readFlagFile('--tls-ca', flags.tlsCa),
-          },
+        : checkServeTls(flags.tlsCert, flags.tlsKey!, flags.tlsCa),
     demo: flags.demo === true,
     kafka: undefined,
   };
@@ -116,6 +113,15 @@ export function checkServeFlags(
   }
   config.kafka = checkKafkaFlags(flags);
   return config;
+}
+
+/** The TLS files, each checked: a certificate, its key, and the CA of client certificates. */
+function checkServeTls(certPath: string, keyPath: string, caPath: string | undefined) {
+  const cert = readCertificateFlag('--tls-cert', certPath);
+  const key = readKeyFlag('--tls-key', keyPath);
+  checkKeyMatches(cert, key);
+  const ca = caPath === undefined ? undefined : readCertificateFlag('--tls-ca', caPath).pem;
+  return { cert: cert.pem, key: key.pem, ca };
 }
 
 /** The Kafka listener: on the gRPC host, port 9092 unless --kafka-port; none with --no-kafka. */

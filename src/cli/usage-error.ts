@@ -51,8 +51,37 @@ export function readFlagFile(flag: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(
-      `${flag} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
+    throw cannotRead(path, error, flag);
   }
+}
+
+/** `cannot read PATH (--flag): no such file (ENOENT)`: the one form of every read failure. */
+export function cannotRead(path: string, error: unknown, flag?: string): UsageError {
+  return new UsageError(
+    `cannot read ${path}${flag === undefined ? '' : ` (${flag})`}: ${ioReason(error, 'read')}`,
+  );
+}
+
+/** `cannot write PATH (--flag): no such directory (ENOENT)`: the one form of every write failure. */
+export function cannotWrite(path: string, error: unknown, flag?: string): UsageError {
+  return new UsageError(
+    `cannot write ${path}${flag === undefined ? '' : ` (${flag})`}: ${ioReason(error, 'write')}`,
+  );
+}
+
+/** A file system error in words, its code after them: "permission denied (EACCES)". */
+export function ioReason(error: unknown, use: 'read' | 'write'): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: use === 'read' ? 'no such file' : 'its directory does not exist',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EMFILE: 'too many open files',
+  };
+  if (code === undefined) return (error as Error).message ?? String(error);
+  return `${words[code] ?? (error as Error).message} (${code})`;
 }

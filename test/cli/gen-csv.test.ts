@@ -192,7 +192,10 @@ t.test('the command writes to --output or to standard output', async (t) => {
   t.match(piped.stderr, /^wrote 2 rows .* to standard output\.\n$/);
 
   t.equal(unwritable.code, 2);
-  t.match(unwritable.stderr, /^handwire: cannot write .*dir\.csv: ENOENT\n$/);
+  t.match(
+    unwritable.stderr,
+    /^handwire: cannot write .*dir\.csv \(--output\): its directory does not exist \(ENOENT\)\n$/,
+  );
 
   t.equal(badFlag.code, 2);
   t.match(badFlag.stderr, /--users must be a whole number from 1 to 1000, not "many"/);

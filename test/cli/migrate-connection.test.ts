@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { checkConnectionFlags } from '../../src/cli/migrate-connection.js';
+import { makeTestCertificates } from '../helpers/test-certificates.js';
 
 const base = { server: '127.0.0.1:50051', connectTimeout: '10' };
 
@@ -29,7 +30,13 @@ t.test('--token becomes authorization: Bearer <token>, with or without the word'
 
 t.test('the TLS flags turn TLS on and carry the files read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'handwire-migrate-'));
-  for (const name of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, name), name);
+  const certificates = makeTestCertificates(t);
+  const pems = {
+    'ca.pem': certificates.ca.toString(),
+    'cert.pem': certificates.client.cert.toString(),
+    'key.pem': certificates.client.key.toString(),
+  };
+  for (const [name, pem] of Object.entries(pems)) writeFileSync(join(dir, name), pem);
   t.same(checkConnectionFlags({ ...base, tls: true }).channelOptions.tls, {
     ca: undefined,
     cert: undefined,
@@ -44,13 +51,18 @@ t.test('the TLS flags turn TLS on and carry the files read', async (t) => {
       tlsKey: join(dir, 'key.pem'),
       tlsServerName: 'handwire.test',
     }).channelOptions.tls,
-    { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem', serverName: 'handwire.test' },
+    {
+      ca: pems['ca.pem'],
+      cert: pems['cert.pem'],
+      key: pems['key.pem'],
+      serverName: 'handwire.test',
+    },
   );
   t.throws(() => checkConnectionFlags({ ...base, tlsCert: join(dir, 'cert.pem') }), {
     message: '--tls-cert and --tls-key go together: give both or neither',
   });
   t.throws(() => checkConnectionFlags({ ...base, tlsCa: join(dir, 'missing.pem') }), {
-    message: `--tls-ca ${join(dir, 'missing.pem')} cannot be read: ENOENT`,
+    message: `cannot read ${join(dir, 'missing.pem')} (--tls-ca): no such file (ENOENT)`,
   });
 });
 

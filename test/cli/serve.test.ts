@@ -87,7 +87,7 @@ t.test('bad flags: one sentence on stderr, exit code 2, no stack trace', async (
     [['serve', '--shutdown-grace', 'soon'], /--shutdown-grace must be a number of seconds/],
     [
       ['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'],
-      /--tls-cert \/nonexistent\/cert\.pem cannot be read: ENOENT/,
+      /^handwire: cannot read \/nonexistent\/cert\.pem \(--tls-cert\): no such file \(ENOENT\)\n$/,
     ],
     [['serve', '--tls-cert', '/nonexistent/cert.pem'], /--tls-cert and --tls-key go together/],
     [['serve', '--host', '0.0.0.0'], /refusing to listen on 0\.0\.0\.0 without --auth-secret/],
