@@ -24,6 +24,14 @@ export type {
   ServiceConfig,
 } from './client/retry-policy.js';
 export type { ClientTlsOptions } from './client/tls.js';
+// The embedded Kafka broker (Apache Kafka wire protocol), alone or fed from an offer event log.
+export {
+  type KafkaBroker,
+  type KafkaBrokerOptions,
+  OFFER_EVENTS_TOPIC,
+  offerEventJson,
+  startKafkaBroker,
+} from './kafka/index.js';
 export type { ServerCallContext } from './server/call-context.js';
 export type {
   BidiStreamingHandler,

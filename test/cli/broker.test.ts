@@ -68,7 +68,7 @@ t.test('handwire broker: serves produce and fetch, exits 0 on SIGTERM', async (t
 t.test(
   "handwire serve --kafka-port 0: user-offers holds the demo users' offer events",
   async (t) => {
-    const serve = await startServe(['--kafka-port', '0', '--demo']);
+    const serve = await startServe(['--demo']);
     t.teardown(() => serve.stop('SIGKILL'));
     const match = KAFKA_LINE.exec(serve.stdout());
     t.ok(match, 'the Kafka address is printed before the gRPC one');
@@ -152,7 +152,7 @@ t.test("Kafka's default port taken: serve warns and serves gRPC without Kafka", 
   t.teardown(() => {
     if (held) holder.close();
   });
-  const serve = await startServe();
+  const serve = await startServe([], {}, { kafkaPort: 'default' });
   t.teardown(() => serve.stop('SIGKILL'));
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.match(

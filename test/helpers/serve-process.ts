@@ -14,6 +14,8 @@ export interface ServeProcess {
   address: string;
   /** Port of the metrics server, when --metrics-port was given. */
   metricsPort: number | undefined;
+  /** `host:port` of the embedded Kafka broker; undefined with --no-kafka. */
+  kafkaAddress: string | undefined;
   stdout(): string;
   stderr(): string;
   /** Sends `signal` and resolves with the exit code. */
@@ -43,14 +45,20 @@ export async function runHandwire(
   return { code, stdout, stderr };
 }
 
-/** Starts `handwire serve --port 0 ARGS…` and waits until it prints the address it bound. */
+/**
+ * Starts `handwire serve --port 0 --kafka-port 0 ARGS…` and waits until it prints the address it
+ * bound. Kafka gets a free port too, so tests running in parallel never compete for 9092 (a
+ * --kafka-port in ARGS wins); `kafkaPort: 'default'` leaves the flag out, for tests of the default.
+ */
 export async function startServe(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  { kafkaPort = 'free' }: { kafkaPort?: 'free' | 'default' } = {},
 ): Promise<ServeProcess> {
+  const kafkaFlags = kafkaPort === 'free' ? ['--kafka-port', '0'] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...args],
+    ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...kafkaFlags, ...args],
     {
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,9 +92,11 @@ export async function startServe(
   // The metrics line is printed right after the address line, in the same write or the next.
   await new Promise((resolve) => setTimeout(resolve, 50));
   const metrics = /metrics on http:\/\/[^:]+:(\d+)\/metrics/.exec(stdout);
+  const kafka = /serving Kafka on (\S+)/.exec(stdout);
   return {
     child,
     address,
+    kafkaAddress: kafka?.[1],
     metricsPort: metrics ? Number(metrics[1]) : undefined,
     stdout: () => stdout,
     stderr: () => stderr,
