@@ -50,6 +50,11 @@ export const MIX = {
   unclosedQuote: 88,
 } as const;
 
+/** The line of the file (1 is the header) that holds the row at 0-based index `row`. */
+export function mixLine(row: number): number {
+  return row + 2;
+}
+
 /** What each kind of --mix failure is, in the words of the summary. */
 const MIX_DESCRIPTIONS: Record<keyof typeof MIX, string> = {
   unknownUser: 'an unknown user',
@@ -161,9 +166,12 @@ export function describeFile(options: GenCsvOptions, where: string): string {
   }
   if (options.mix) {
     const kinds = (Object.keys(MIX) as (keyof typeof MIX)[]).sort((a, b) => MIX[a] - MIX[b]);
-    const rows = listInWords(kinds.map((kind) => String(MIX[kind])));
+    // File lines, as migrate reports failures: the header is line 1, row index i is line i + 2.
+    const lines = listInWords(kinds.map((kind) => String(mixLine(MIX[kind]))));
     const failures = listInWords(kinds.map((kind) => MIX_DESCRIPTIONS[kind]));
-    parts.push(`with --mix, rows ${rows} of every hundred are ${failures}`);
+    parts.push(
+      `with --mix, lines ${lines} of the file (and every hundredth line after each) are ${failures}`,
+    );
   }
   if ((DEMO_OFFERS as readonly string[]).includes(options.target)) {
     parts.push(`demo users who start on ${options.target} are skipped`);

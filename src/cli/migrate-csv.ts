@@ -89,8 +89,15 @@ export class MigrationCsv {
         found.length !== MIGRATION_HEADER.length ||
         MIGRATION_HEADER.some((name, i) => found[i] !== name)
       ) {
+        const text = found.join(',');
+        if (looksBinary(text)) {
+          throw new CsvFileError(
+            `${this.name} is not a text file (its first line holds control bytes): a migration ` +
+              `file is a CSV that starts with the header ${MIGRATION_HEADER.join(',')}`,
+          );
+        }
         throw new CsvFileError(
-          `${this.name} line ${this.line} is "${found.join(',').slice(0, 200)}": a migration ` +
+          `${this.name} line ${this.line} is "${printable(text.slice(0, 200))}": a migration ` +
             `file starts with the header ${MIGRATION_HEADER.join(',')}`,
         );
       }
@@ -193,4 +200,19 @@ function badQuoting(error: unknown): string {
     default:
       return `bad quoting: ${(error as Error).message}`;
   }
+}
+
+/** NUL, or other control bytes than tab, or undecodable UTF-8: not a CSV someone typed. */
+function looksBinary(text: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control bytes are what is looked for
+  return /[\x00-\x08\x0e-\x1f\x7f\ufffd]/.test(text);
+}
+
+/** `text` safe to print on a terminal: control characters as \xNN, so none reaches it raw. */
+export function printable(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control bytes are what is replaced
+    /[\x00-\x1f\x7f-\x9f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

@@ -22,6 +22,11 @@ export interface UploadOutcome {
 
 const count = new Intl.NumberFormat('en-US');
 
+/** "1 row", "2 rows", "1,000 rows". */
+export function rowsInWords(rows: number): string {
+  return `${count.format(rows)} ${rows === 1 ? 'row' : 'rows'}`;
+}
+
 /** 0 when every row was migrated or skipped; 1 when any row failed or any line was malformed. */
 export function exitCodeOf(outcome: UploadOutcome): 0 | 1 {
   return outcome.report.failed + outcome.malformed > 0 ? 1 : 0;
@@ -36,7 +41,7 @@ export function formatReport(outcome: UploadOutcome): string[] {
   const width = String(count.format(Math.max(report.migrated, report.skipped, failed))).length;
   const figure = (n: number) => count.format(n).padStart(width);
   const lines = [
-    `migration ${report.migrationId}: ${count.format(report.rows)} rows uploaded from ${outcome.file} in ${seconds.toFixed(1)} s${rate}`,
+    `migration ${report.migrationId}: ${rowsInWords(report.rows)} uploaded from ${outcome.file} in ${seconds.toFixed(1)} s${rate}`,
     `  migrated  ${figure(report.migrated)}`,
     `  skipped   ${figure(report.skipped)}`,
     `  failed    ${figure(failed)}${failed > 0 ? `  (${count.format(report.failed)} rejected by the server, ${count.format(outcome.malformed)} malformed ${outcome.malformed === 1 ? 'line' : 'lines'} not sent)` : ''}`,
@@ -51,7 +56,7 @@ export function formatReport(outcome: UploadOutcome): string[] {
   const unlistedServer = report.failed - report.errors.length;
   if (unlistedServer > 0) {
     lines.push(
-      `  … and ${count.format(unlistedServer)} more rows the server rejected (it lists the first ${count.format(report.errors.length)})`,
+      `  … and ${count.format(unlistedServer)} more ${unlistedServer === 1 ? 'row' : 'rows'} the server rejected (it lists the first ${count.format(report.errors.length)})`,
     );
   }
   const unlistedMalformed = outcome.malformed - outcome.malformedListed.length;

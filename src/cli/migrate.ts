@@ -39,7 +39,12 @@ export async function migrate(file: string, flags: MigrateFlags): Promise<void> 
   try {
     const csv = new MigrationCsv(input.stream, input.name);
     // Checked before connecting: a file that is not a migration file never reaches the server.
-    await csv.readHeader();
+    if (!(await csv.readHeader())) {
+      throw new UsageError(
+        `${input.name} is empty: a migration file starts with the header ` +
+          'user_id,current_offer,target_offer (npx handwire gen-csv writes one)',
+      );
+    }
     process.exitCode = await upload(csv, input, connection);
   } finally {
     await input.close();
@@ -95,7 +100,7 @@ async function upload(
       console.error(`handwire: interrupted: ${appliedSoFar(csv.rowsRead)}`);
       return 130;
     }
-    throw new UsageError(describeCallError(error, connection.target, connected, csv.rowsRead));
+    throw new UsageError(describeCallError(error, connection, connected, csv.rowsRead));
   } finally {
     stopWatching();
     process.off('SIGINT', onSigint);
@@ -116,25 +121,70 @@ function appliedSoFar(rowsSent: number): string {
 /** A failed call as one sentence: where, why, and what to do about it. */
 function describeCallError(
   error: unknown,
-  target: string,
+  connection: ServerConnection,
   connected: boolean,
   rowsSent: number,
 ): string {
   const failure = GrpcError.from(error);
+  const target = connection.target;
   const where = `the server at ${target}`;
   if (!connected && failure.code === Status.UNAVAILABLE) {
-    return `cannot reach ${where}: ${failure.message}; is handwire serve running there (--server)?`;
+    return `cannot reach ${where}: ${connectAdvice(failure.message, connection)}`;
   }
   switch (failure.code) {
     case Status.UNAUTHENTICATED:
       return `${where} wants a valid token: ${failure.message}; give one with --token or HANDWIRE_TOKEN`;
     case Status.PERMISSION_DENIED:
-      return `${where} refused the upload: ${failure.message}; MigrateOffers needs a token whose role is ROLE_ADMIN`;
+      return (
+        `${where} refused the upload: ${failure.message}; ` +
+        'npx handwire token --role ROLE_ADMIN --sub NAME --secret SECRET mints one to pass with --token'
+      );
     case Status.UNIMPLEMENTED:
       return `${where} does not serve offers.v1.OfferService/MigrateOffers: ${failure.message}`;
     default:
       return `the upload to ${where} failed with ${statusName(failure.code)}: ${failure.message}. ${appliedSoFar(rowsSent)}`;
   }
+}
+
+/**
+ * Why a connect failed and what to do, in the command's own terms: its flags (--tls, --tls-ca,
+ * --tls-server-name), not the channel options the library names (tls.ca, tls.serverName). Only a
+ * refused or timed-out connect asks whether handwire serve runs there; a peer that answered
+ * something else is there.
+ */
+function connectAdvice(message: string, connection: ServerConnection): string {
+  const tls = connection.channelOptions.tls !== undefined;
+  const host = connection.target.replace(/:\d+$/, '');
+  if (/ERR_HTTP2_ERROR|ERR_HTTP2_SESSION_ERROR|PROTOCOL_ERROR/.test(message)) {
+    return (
+      'it does not speak HTTP/2 (an HTTP/1 web server answers there?); --server must name a ' +
+      'gRPC server such as handwire serve'
+    );
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) {
+    return `the host name ${host} does not resolve; check --server`;
+  }
+  if (/TLS handshake/.test(message)) {
+    const reason = message
+      .replace(/: set tls\.ca\b/, '')
+      .replace(/: fix the target or set tls\.serverName\b/, '')
+      .replace(/\bset tls\.ca\b/g, 'give --tls-ca')
+      .replace(/\btls\.serverName\b/g, '--tls-server-name');
+    if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
+      return `${reason}; the server answers without TLS: drop --tls and the --tls-* flags`;
+    }
+    if (/ALTNAME|altnames|does not name this host/i.test(message)) {
+      return `${reason}; give the name its certificate holds with --tls-server-name, or use that name in --server`;
+    }
+    if (/CERT|certificate|signed|verify/i.test(message)) {
+      return `${reason}; give the CA that signed its certificate with --tls-ca`;
+    }
+    return reason;
+  }
+  if (!tls && /before HTTP\/2 SETTINGS|ECONNRESET|socket hang up/.test(message)) {
+    return `${message}; if it serves TLS, add --tls (and --tls-ca FILE for a private CA)`;
+  }
+  return `${message}; is handwire serve running there (--server)?`;
 }
 
 async function openInput(file: string): Promise<Input> {

@@ -298,6 +298,7 @@ function printDemo(address: string, ids: string[], tls: boolean): void {
     'each demo user has an offer (BASIC, PLUS or PREMIUM); move them all in two commands:',
   );
   console.log(
-    `     handwire gen-csv --output demo.csv && handwire migrate demo.csv --server ${address}${tls ? ' --tls-ca <ca.pem>' : ''}`,
+    // npx: after `npm start` in a clone, handwire is in node_modules/.bin, not on PATH.
+    `     npx handwire gen-csv --output demo.csv && npx handwire migrate demo.csv --server ${address}${tls ? ' --tls-ca <ca.pem>' : ''}`,
   );
 }

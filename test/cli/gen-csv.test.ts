@@ -159,9 +159,7 @@ t.test('the summary says what uploading the file will do', async (t) => {
   );
   t.match(
     describeFile(options({ target: 'PLUS', mix: true }), 'x'),
-    new RegExp(
-      `with --mix, rows ${MIX.unknownUser}, ${MIX.mismatch}, ${MIX.invalidTarget}, ${MIX.missingColumn} and ${MIX.unclosedQuote} of every hundred are an unknown user, an offer mismatch, an invalid target, a missing column and an unclosed quote; demo users who start on PLUS are skipped\\.$`,
-    ),
+    /with --mix, lines 9, 25, 44, 63 and 90 of the file \(and every hundredth line after each\) are an unknown user, an offer mismatch, an invalid target, a missing column and an unclosed quote; demo users who start on PLUS are skipped\.$/,
   );
 });
 
@@ -218,4 +216,22 @@ t.test('a reader that stops early (gen-csv | head) is no error', async (t) => {
   clearTimeout(killer);
   t.equal(code, 0);
   t.equal(stderr, '');
+});
+
+t.test('--mix names the file lines that hold its failures, as migrate reports them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'handwire-gen-csv-'));
+  const file = join(dir, 'mixed.csv');
+  const result = await runHandwire(['gen-csv', '--mix', '--users', '200', '--output', file]);
+  t.equal(result.code, 0, result.stderr);
+  const named = /lines ([\d, and]+) of the file/.exec(result.stdout)?.[1];
+  t.ok(named, result.stdout);
+  const numbers = named!.split(/, | and /).map(Number);
+  t.same(numbers, [9, 25, 44, 63, 90]);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  // Line n of the file is lines[n - 1].
+  t.match(lines[9 - 1], new RegExp(`^${demoUserId(1007)},`), 'line 9: the unknown user');
+  t.match(lines[44 - 1], /,not an offer$/, 'line 44: the invalid target');
+  t.equal(lines[63 - 1]!.split(',').length, 2, 'line 63: the missing column');
+  t.match(lines[90 - 1], /"/, 'line 90: the unclosed quote');
+  t.match(lines[109 - 1], new RegExp(`^${demoUserId(1107)},`), 'and a hundred lines on');
 });

@@ -100,3 +100,15 @@ t.test(
     t.ok(lines.includes('  upload row 5, user "u5": the user\'s offer is "PLUS", not "BASIC"'));
   },
 );
+
+t.test('one row is "1 row", not "1 rows"', async (t) => {
+  const one = formatReport(
+    outcome({
+      report: { migrationId: 'm-2', rows: 1, migrated: 1, skipped: 0, failed: 0, errors: [] },
+      rowsSent: 1,
+      malformed: 0,
+      malformedListed: [],
+    }),
+  );
+  t.equal(one[0], 'migration m-2: 1 row uploaded from offers.csv in 2.0 s, 1 rows/s');
+});

@@ -69,7 +69,7 @@ function counts(stdout: string) {
     const match = new RegExp(`^  ${name} +([\\d,]+)`, 'm').exec(stdout);
     return match ? Number(match[1]!.replaceAll(',', '')) : undefined;
   };
-  const rows = /: ([\d,]+) rows uploaded from/.exec(stdout)?.[1];
+  const rows = /: ([\d,]+) rows? uploaded from/.exec(stdout)?.[1];
   return {
     rows: rows === undefined ? undefined : Number(rows.replaceAll(',', '')),
     migrated: figure('migrated'),
@@ -149,7 +149,7 @@ t.test('20,000 rows: every user migrated once, the rest skipped; exit code 0', a
 });
 
 t.test(
-  'an empty file or a header alone uploads 0 rows (exit 0); only bad lines: exit 1',
+  'a 0-byte file is a usage error (exit 2), like a wrong header; a header alone uploads 0 rows (exit 0); only bad lines: exit 1',
   async (t) => {
     const { address } = await startOfferServer(t);
     const dir = await tempDir();
@@ -167,10 +167,14 @@ t.test(
         runHandwire(['migrate', file, '--server', address]),
       ),
     );
-    for (const result of [emptyRun, headerRun]) {
-      t.equal(result!.code, 0, result!.stderr);
-      t.same(counts(result!.stdout), { rows: 0, migrated: 0, skipped: 0, failed: 0 });
-    }
+    t.equal(emptyRun!.code, 2, 'an empty file is not a migration file');
+    t.equal(
+      emptyRun!.stderr,
+      `handwire: ${empty} is empty: a migration file starts with the header user_id,current_offer,target_offer (npx handwire gen-csv writes one)\n`,
+    );
+    t.equal(emptyRun!.stdout, '');
+    t.equal(headerRun!.code, 0, headerRun!.stderr);
+    t.same(counts(headerRun!.stdout), { rows: 0, migrated: 0, skipped: 0, failed: 0 });
     t.equal(badRun!.code, 1);
     t.same(counts(badRun!.stdout), { rows: 0, migrated: 0, skipped: 0, failed: 2 });
     t.same(failedLines(badRun!.stdout), [2, 3]);
@@ -240,7 +244,12 @@ t.test('--token or HANDWIRE_TOKEN: MigrateOffers needs an admin token', async (t
   t.equal(moderator.code, 2);
   t.match(
     moderator.stderr,
-    /refused the upload: .*MigrateOffers needs a token whose role is ROLE_ADMIN/,
+    /refused the upload: \/offers\.v1\.OfferService\/MigrateOffers needs ROLE_ADMIN; this token's role is ROLE_MODERATOR; npx handwire token --role ROLE_ADMIN --sub NAME --secret SECRET mints one to pass with --token\n$/,
+  );
+  t.equal(
+    moderator.stderr.split('ROLE_ADMIN').length - 1,
+    2,
+    'the role needed, said once, then the command',
   );
 
   t.equal(admin.code, 0, admin.stderr);

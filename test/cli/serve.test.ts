@@ -52,7 +52,11 @@ t.test('--demo: a thousand users to call at once, and a JSON log line per call',
   t.equal((await collect(client, 'ListUsers', {})).length, 1000);
   const missing = await failure(call(client, 'GetUser', { id: 'nope' }));
   t.equal(missing?.code, grpc.status.NOT_FOUND);
-  t.match(serve.stdout(), /handwire gen-csv --output demo\.csv && handwire migrate demo\.csv/);
+  t.match(
+    serve.stdout(),
+    /\n {5}npx handwire gen-csv --output demo\.csv && npx handwire migrate demo\.csv/,
+    'npx: handwire is not on PATH after npm start',
+  );
 
   await new Promise((resolve) => setTimeout(resolve, 300));
   const lines = serve
