@@ -1,6 +1,6 @@
 // The --demo data set: a thousand users with reproducible ids and a first offer each, so that
 // `handwire gen-csv` can write a migration file that matches a --demo server it never talked to
-// (README "handwire migrate"; CONTRACT.md §2 offers.v1.OfferService).
+// (README "handwire migrate"; docs/contract.md §2 offers.v1.OfferService).
 
 import { createHash } from 'node:crypto';
 import type { OfferStore } from '../store/offer-store.js';

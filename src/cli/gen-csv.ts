@@ -1,6 +1,6 @@
 // `handwire gen-csv`: writes a migration CSV for the users of `handwire serve --demo`, whose ids and
 // first offers are reproducible (demo-data.ts), so a migration can be tried in two commands
-// (README "handwire migrate"; CONTRACT.md §2 MigrateOffers).
+// (README "handwire migrate"; docs/contract.md §2 MigrateOffers).
 //
 // Row i is for demo user i mod N, moving them from the offer --demo gave them to --target. With
 // more rows than users the rows cycle over the users: each user's first row migrates them and

@@ -1,4 +1,4 @@
-// How `handwire migrate` reaches the server: --server, --token (a bearer JWT, CONTRACT.md §4) and
+// How `handwire migrate` reaches the server: --server, --token (a bearer JWT, docs/contract.md §4) and
 // the TLS flags, checked once and turned into a target, channel options and call metadata.
 
 import { type ChannelOptions, Metadata } from '../index.js';

@@ -1,6 +1,6 @@
 // The rows of a migration CSV (`user_id,current_offer,target_offer`, RFC 4180 quoting) for
 // `handwire migrate`, read only as fast as the upload pulls them; a malformed line is recorded with
-// its line number and skipped, never fatal (CONTRACT.md §2 MigrateOffers; README "handwire migrate").
+// its line number and skipped, never fatal (docs/contract.md §2 MigrateOffers; README "handwire migrate").
 //
 // Why the stream parser runs with quoting off: csv-parse cannot resynchronise after bad quoting —
 // with `skip_records_with_error`, `u1,"A"x,B` or a quote left open makes it read the rest of the

@@ -1,5 +1,5 @@
 // The report `handwire migrate` prints when an upload ends: the server's MigrationReport counts
-// (offers.proto, CONTRACT.md §2 MigrateOffers) merged with the lines that were never sent because
+// (offers.proto, docs/contract.md §2 MigrateOffers) merged with the lines that were never sent because
 // they were malformed, every failure named by its line in the file, and the exit code.
 
 import type { MigrationReport } from '../wire/messages/offers.js';

@@ -1,5 +1,5 @@
 // `handwire migrate FILE.csv`: uploads a CSV of user_id,current_offer,target_offer as one
-// offers.v1.OfferService/MigrateOffers client stream and prints the report (CONTRACT.md §2
+// offers.v1.OfferService/MigrateOffers client stream and prints the report (docs/contract.md §2
 // MigrateOffers, §4 auth; README "handwire migrate").
 //
 // Exit codes: 0 every row migrated or skipped; 1 a row failed or a line was malformed; 2 a usage

@@ -1,5 +1,5 @@
 // `handwire serve`: the user and offer services on an in-memory store, with health, reflection,
-// the standard interceptors, metrics, TLS, and graceful shutdown on SIGTERM/SIGINT (CONTRACT.md
+// the standard interceptors, metrics, TLS, and graceful shutdown on SIGTERM/SIGINT (docs/contract.md
 // §2, §4 and §5); and the offer event log as the Kafka topic "user-offers" (§3).
 
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // A `handwire migrate` upload interrupted with Ctrl-C (SIGINT) midway: the rows the server applied
 // before the cancel stay applied, each with exactly one event of the migration in the log, and
-// nothing else changed (CONTRACT.md §2 MigrateOffers: "each row is applied as it arrives").
+// nothing else changed (docs/contract.md §2 MigrateOffers: "each row is applied as it arrives").
 //
 // The file comes through standard input (`migrate -`), so the test decides where the upload stands
 // when the cancel arrives: it writes 301 rows, waits until the server has applied the 300th, and

@@ -1,7 +1,7 @@
 // `handwire migrate` as a user runs it — a child process — on files from `handwire gen-csv`:
 // exact counts for mixed outcomes, failures by CSV line number, malformed lines that never abort
 // the upload, a second upload that migrates nothing, an empty file, usage and I/O errors (exit 2),
-// and the token (CONTRACT.md §2 MigrateOffers, §4).
+// and the token (docs/contract.md §2 MigrateOffers, §4).
 //
 // The server is the one `serve --demo` runs (the demo users and their offers, the offer service),
 // in this process, so the tests can look at the store itself; one test runs the real

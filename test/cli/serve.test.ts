@@ -1,6 +1,6 @@
 // `handwire serve` as a user runs it, a child process driven by a @grpc/grpc-js client:
 // the contract's user service, --demo, flags, JWT auth and roles, rate limiting, metrics, the log
-// line per call, and graceful shutdown on SIGTERM (CONTRACT.md §2, §4, §5).
+// line per call, and graceful shutdown on SIGTERM (docs/contract.md §2, §4, §5).
 
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';

@@ -1,4 +1,4 @@
-// offers.v1.OfferService as CONTRACT.md §2 and §6 describe it, through a @grpc/grpc-js client.
+// offers.v1.OfferService as docs/contract.md §2 describe it, through a @grpc/grpc-js client.
 
 import { fileURLToPath } from 'node:url';
 import t from 'tap';

@@ -1,4 +1,4 @@
-// user.UserService as CONTRACT.md §2 and §6 describe it, through a @grpc/grpc-js client.
+// user.UserService as docs/contract.md §2 describe it, through a @grpc/grpc-js client.
 
 import { fileURLToPath } from 'node:url';
 import t from 'tap';

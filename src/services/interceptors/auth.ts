@@ -1,4 +1,4 @@
-// Auth: Bearer HS256 JWTs (RFC 6750 §2.1, RFC 7519) and the role table of CONTRACT §4 and §6.
+// Auth: Bearer HS256 JWTs (RFC 6750 §2.1, RFC 7519) and the role table of docs/contract.md §4.
 
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { ServerCallContext } from '../../server/call-context.js';
@@ -22,7 +22,7 @@ const WRITERS: readonly RoleName[] = ['ROLE_MODERATOR', 'ROLE_ADMIN'];
 const ADMIN: readonly RoleName[] = ['ROLE_ADMIN'];
 
 /**
- * CONTRACT §4: which roles may call each method, by path. Reads are open to any role, writes to
+ * docs/contract.md §4: which roles may call each method, by path. Reads are open to any role, writes to
  * moderators and admins, deletion and migration to admins. A method not listed here is refused to
  * every role, so a method added to a service stays closed until someone decides who may call it.
  */

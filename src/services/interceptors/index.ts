@@ -1,4 +1,4 @@
-// The standard server interceptors, composed in the order CONTRACT §6 sets (auth, then rate limit).
+// The standard server interceptors, composed in the order docs/contract.md §4 sets (auth, then rate limit).
 
 import type { Tracer } from '@opentelemetry/api';
 import type { ServerInterceptor } from '../../server/interceptor.js';
@@ -53,7 +53,7 @@ export interface StandardInterceptorOptions {
   metrics?: Metrics;
   /** Default: the global tracer, a no-op unless the application installed an OpenTelemetry SDK. */
   tracer?: Tracer;
-  /** Without it every call is allowed (CONTRACT §4: no --auth-secret). */
+  /** Without it every call is allowed (docs/contract.md §4: no --auth-secret). */
   auth?: AuthOptions;
   /** Without it calls are not limited (no --rate-limit). */
   rateLimit?: RateLimitOptions;
@@ -71,7 +71,7 @@ export interface StandardInterceptorOptions {
  * 4. metrics and 5. tracing: outside auth and the limiter, so refused calls are counted
  *    (UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED are what an operator watches for) and
  *    traced under the client's trace id;
- * 6. auth then 7. rate limit, as CONTRACT §6 requires: the limiter keys on the verified `sub`.
+ * 6. auth then 7. rate limit, as docs/contract.md §4 requires: the limiter keys on the verified `sub`.
  */
 export function standardInterceptors(options: StandardInterceptorOptions): ServerInterceptor[] {
   const interceptors: ServerInterceptor[] = [

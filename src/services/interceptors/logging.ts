@@ -1,4 +1,4 @@
-// Access log: one pino JSON line per call on stderr (CONTRACT §5; go-grpc-middleware's levels).
+// Access log: one pino JSON line per call on stderr (docs/contract.md §5; go-grpc-middleware's levels).
 
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';

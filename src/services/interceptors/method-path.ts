@@ -1,6 +1,6 @@
 // The service and method of a gRPC path `/package.Service/Method` (PROTOCOL-HTTP2.md "Path").
 
-/** The services neither authenticated nor rate-limited (CONTRACT §4, §6): health and reflection. */
+/** The services neither authenticated nor rate-limited (docs/contract.md §4): health and reflection. */
 export const EXEMPT_SERVICES: readonly string[] = Object.freeze([
   'grpc.health.v1.Health',
   'grpc.reflection.v1.ServerReflection',

@@ -1,4 +1,4 @@
-// Rate limit: a token bucket per caller (CONTRACT §4, §6), excess RESOURCE_EXHAUSTED + RetryInfo.
+// Rate limit: a token bucket per caller (docs/contract.md §4), excess RESOURCE_EXHAUSTED + RetryInfo.
 
 import { performance } from 'node:perf_hooks';
 import type { ServerInterceptor } from '../../server/interceptor.js';

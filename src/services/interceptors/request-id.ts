@@ -1,4 +1,4 @@
-// x-request-id: taken or generated, echoed in the response headers (CONTRACT §1).
+// x-request-id: taken or generated, echoed in the response headers (docs/contract.md §1).
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';

@@ -1,5 +1,5 @@
-// offers.v1.OfferService (proto/offers.proto) on the OfferStore, with the behaviour of CONTRACT.md
-// §2 and §6: requests are validated before anything is looked up; migration rows are applied one
+// offers.v1.OfferService (proto/offers.proto) on the OfferStore, with the behaviour of docs/contract.md
+// §2: requests are validated before anything is looked up; migration rows are applied one
 // by one as they arrive; the event log is replayed and then tailed live.
 
 import type { ServiceImplementation } from '../../server/handlers.js';

@@ -1,4 +1,4 @@
-// Field rules of offers.v1.OfferService (CONTRACT.md §2 SetUserOffer, §6 "Offers"): an offer code
+// Field rules of offers.v1.OfferService (docs/contract.md §2 SetUserOffer): an offer code
 // is 1–64 of [A-Z0-9_-]; a migration row's current offer may also be "" (a user with no offer yet).
 
 import type { FieldViolation } from '../../wire/messages/google-rpc.js';
@@ -20,7 +20,7 @@ export function checkUserId(value: string, field = 'user_id'): FieldViolation[] 
 
 /**
  * Why a migration row is invalid, as one sentence for its RowError, or undefined if it is valid.
- * Checked before the user is looked up (§6: invalid and unknown is INVALID, not unknown).
+ * Checked before the user is looked up (docs/contract.md §2: invalid and unknown is INVALID, not unknown).
  */
 export function invalidRowReason(
   userId: string,

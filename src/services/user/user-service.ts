@@ -1,4 +1,4 @@
-// user.UserService (proto/user.proto) on the UserStore, with the behaviour of CONTRACT.md §2 and §6:
+// user.UserService (proto/user.proto) on the UserStore, with the behaviour of docs/contract.md §2:
 // validation first (INVALID_ARGUMENT with a google.rpc.BadRequest naming each field), then lookups.
 
 import type { ServiceImplementation } from '../../server/handlers.js';

@@ -1,4 +1,4 @@
-// Field rules of user.UserService (CONTRACT.md §2 CreateUser, §6 "Details that settle edge cases"):
+// Field rules of user.UserService (docs/contract.md §2 CreateUser, "Field rules"):
 // each check returns the violations it finds, named by field, for a google.rpc.BadRequest.
 
 import type { FieldViolation } from '../../wire/messages/google-rpc.js';

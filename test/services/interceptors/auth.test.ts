@@ -169,7 +169,7 @@ t.test(
     const everyone: RoleName[] = ['ROLE_USER', 'ROLE_MODERATOR', 'ROLE_ADMIN'];
     const writers: RoleName[] = ['ROLE_MODERATOR', 'ROLE_ADMIN'];
     const admins: RoleName[] = ['ROLE_ADMIN'];
-    // Written out from CONTRACT §4, not read from ROLE_TABLE, so the table itself is checked.
+    // Written out from docs/contract.md §4, not read from ROLE_TABLE, so the table itself is checked.
     const expected: Record<string, RoleName[]> = {
       '/user.UserService/GetUser': everyone,
       '/user.UserService/ListUsers': everyone,

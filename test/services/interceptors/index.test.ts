@@ -1,4 +1,4 @@
-// standardInterceptors: the chain in CONTRACT order, checked by what each layer sees of the others.
+// standardInterceptors: the chain in the order docs/contract.md §4 sets, checked by what each layer sees of the others.
 
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';

@@ -1,4 +1,4 @@
-// One JSON log line per call when it ends (CONTRACT §5), for every shape and every way of ending.
+// One JSON log line per call when it ends (docs/contract.md §5), for every shape and every way of ending.
 
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';

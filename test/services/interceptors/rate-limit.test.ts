@@ -1,4 +1,4 @@
-// Rate limit (CONTRACT §4, §6): token buckets by sub or peer host, RetryInfo, eviction.
+// Rate limit (docs/contract.md §4): token buckets by sub or peer host, RetryInfo, eviction.
 
 import { SignJWT } from 'jose';
 import t from 'tap';

@@ -1,4 +1,4 @@
-// x-request-id (CONTRACT §1): in the response headers, Trailers-Only included, and requestIdOf.
+// x-request-id (docs/contract.md §1): in the response headers, Trailers-Only included, and requestIdOf.
 
 import t from 'tap';
 import type { ServerInterceptor } from '../../../src/server/interceptor.js';
