@@ -26,7 +26,7 @@ export function createStderrLogger(options: pino.LoggerOptions = {}): pino.Logge
 }
 
 /** Client-side outcomes are `info`, server trouble `error`, the rest `warn` (go-grpc-middleware). */
-function levelOf(code: StatusCode): 'info' | 'warn' | 'error' {
+export function levelOf(code: StatusCode): 'info' | 'warn' | 'error' {
   switch (code) {
     case Status.OK:
     case Status.CANCELLED:

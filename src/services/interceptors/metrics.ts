@@ -61,6 +61,12 @@ export interface Metrics {
   /** Counts and times every call; place it outside auth and rate limit to count their refusals. */
   readonly interceptor: ServerInterceptor;
   readonly registry: Registry;
+  /**
+   * Counts a call the server answered before any interceptor ran (started, handled with its code,
+   * handling time). `kind` is undefined for a path that names no method: its grpc_type,
+   * grpc_service and grpc_method are then all "unknown".
+   */
+  countRejected(path: string, kind: MethodKind | undefined, code: number, seconds: number): void;
   /** A node:http request handler serving GET /metrics from `registry`; 404 elsewhere. */
   readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -169,7 +175,27 @@ export function createMetrics(
     });
   };
 
-  return { interceptor, registry, handler: metricsRequestHandler(registry) };
+  const countRejected = (
+    path: string,
+    kind: MethodKind | undefined,
+    code: number,
+    seconds: number,
+  ): void => {
+    // A path naming no method is counted under "unknown" labels, whatever it says: a scanner
+    // trying random paths must not grow the registry without bound.
+    const { service, method } =
+      kind === undefined ? { service: 'unknown', method: 'unknown' } : splitMethodPath(path);
+    const labels = {
+      grpc_type: kind === undefined ? 'unknown' : GRPC_TYPES[kind],
+      grpc_service: service,
+      grpc_method: method,
+    };
+    started.inc(labels);
+    handled.inc({ ...labels, grpc_code: grpcCodeLabel(code) });
+    handling.observe(labels, seconds);
+  };
+
+  return { interceptor, registry, countRejected, handler: metricsRequestHandler(registry) };
 }
 
 /** The request stream of a client-streaming or bidi call, counting each message as it is read. */
