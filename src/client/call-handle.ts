@@ -1,7 +1,25 @@
-// What a call shape (client.ts) drives, whichever policy runs the call: one attempt, retries or
-// hedges (grpc PROTOCOL-HTTP2.md "Requests": Length-Prefixed-Messages, then END_STREAM).
+// The contracts between a call shape (client.ts), the call that runs it (a plain Http2Call, a
+// RetryingCall or a HedgingCall) and where responses go (grpc PROTOCOL-HTTP2.md "Requests":
+// Length-Prefixed-Messages, then END_STREAM; "Responses"). Every side imports them from here.
 
-import type { PausableCall } from './response-stream.js';
+import type { GrpcError } from '../transport/grpc-error.js';
+
+/** Where a call delivers what it receives. */
+export interface ResponseSink<Res> {
+  /** Response headers arrived (not Trailers-Only): the call is committed (gRFC A6). */
+  onHeaders?(): void;
+  onMessage(message: Res): void;
+  /** The end of the call: undefined for OK, else the error. Called exactly once. */
+  onEnd(error: GrpcError | undefined): void;
+}
+
+/** What a response stream needs of the call it reads. */
+export interface PausableCall {
+  pause(): void;
+  resume(): void;
+  cancel(error: GrpcError): void;
+  readonly isDone: boolean;
+}
 
 export interface CallHandle extends PausableCall {
   start(): void;

@@ -1,17 +1,15 @@
 // Typed clients: one function per RPC of a ServiceDefinition, for the four call shapes of
 // grpc PROTOCOL-HTTP2.md (unary, server streaming, client streaming, bidi), with interceptors.
 
-import { compress } from '../transport/compression.js';
 import { GrpcError } from '../transport/grpc-error.js';
+import { writeMessage } from '../transport/messages.js';
 import type { MethodDefinition, ServiceDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
-import { encodeMessage } from '../wire/codec.js';
-import { encodeFrame, frameBytes } from '../wire/framing.js';
-import type { CallHandle } from './call-handle.js';
+import type { CallHandle, ResponseSink } from './call-handle.js';
 import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { HedgingCall } from './hedging-call.js';
-import { Http2Call, type ResponseSink } from './http2-call.js';
+import { Http2Call } from './http2-call.js';
 import {
   type ClientCall,
   type ClientInterceptor,
@@ -104,19 +102,13 @@ function directCall(
   }
 }
 
-/** Encodes one request with its 5-byte prefix, compressed when the call asks for it. */
-async function encodeCompressed<Req>(
-  method: MethodDefinition<Req>,
-  request: Req,
-  encoding: string,
-): Promise<Buffer> {
-  return frameBytes(await compress(encoding, encodeMessage(method.requestCodec, request)), true);
-}
-
-/** True when request message `index` goes compressed: an encoding is set and not declined. */
-function compresses(options: CallOptions, index: number): boolean {
-  if (options.compression === undefined || options.compression === 'identity') return false;
-  return options.compressMessage === undefined || options.compressMessage(index);
+/** The encoding of request message `index`: the call's, unless `compressMessage` declines. */
+function encodingOf(options: CallOptions, index: number): string {
+  const encoding = options.compression;
+  if (encoding === undefined || encoding === 'identity') return 'identity';
+  return options.compressMessage === undefined || options.compressMessage(index)
+    ? encoding
+    : 'identity';
 }
 
 /** Collects the single response of a unary or client-streaming call. */
@@ -155,16 +147,10 @@ function unaryCall<Req, Res>(
 ): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     const sink = new SingleResponse(resolve, reject);
-    if (!compresses(options, 0)) {
-      // Encoded before the call starts, so a message the codec rejects fails without a stream.
-      const frame = encodeFrame(method.requestCodec, request);
-      startSingleRequest(channel, method, frame, options, sink);
-      return;
-    }
-    encodeCompressed(method, request, options.compression!).then(
-      (frame) => startSingleRequest(channel, method, frame, options, sink),
-      reject,
-    );
+    // Encoded before the call starts, so a message the codec rejects fails without a stream.
+    const frame = writeMessage(method.requestCodec, request, encodingOf(options, 0));
+    if (!(frame instanceof Promise)) startSingleRequest(channel, method, frame, options, sink);
+    else frame.then((bytes) => startSingleRequest(channel, method, bytes, options, sink), reject);
   });
 }
 
@@ -208,13 +194,13 @@ function serverStreamingCall<Req, Res>(
   options: CallOptions,
 ): AsyncIterable<Res> {
   const responses = new ResponseStream<Res>();
-  if (!compresses(options, 0)) {
-    const frame = encodeFrame(method.requestCodec, request);
+  const frame = writeMessage(method.requestCodec, request, encodingOf(options, 0));
+  if (!(frame instanceof Promise)) {
     responses.call = startSingleRequest(channel, method, frame, options, responses);
   } else {
-    encodeCompressed(method, request, options.compression!).then(
-      (frame) => {
-        responses.call = startSingleRequest(channel, method, frame, options, responses);
+    frame.then(
+      (bytes) => {
+        responses.call = startSingleRequest(channel, method, bytes, options, responses);
       },
       (error: unknown) => responses.onEnd(GrpcError.from(error)),
     );
@@ -270,9 +256,11 @@ async function sendRequests<Req, Res>(
         return;
       }
       if (call.isDone) break;
-      const frame = compresses(options, index)
-        ? await encodeCompressed(method, result.value, options.compression!)
-        : encodeFrame(method.requestCodec, result.value);
+      const frame = await writeMessage(
+        method.requestCodec,
+        result.value,
+        encodingOf(options, index),
+      );
       if (!call.write(frame)) await call.writable();
     }
     await iterator.return?.();

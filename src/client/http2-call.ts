@@ -6,31 +6,22 @@ import http2, {
   type ClientHttp2Stream,
   type IncomingHttpHeaders,
   type IncomingHttpStatusHeader,
-  type OutgoingHttpHeaders,
 } from 'node:http2';
-import {
-  ACCEPT_ENCODING_HEADER,
-  decompress,
-  UnsupportedEncodingError,
-} from '../transport/compression.js';
 import { GrpcError } from '../transport/grpc-error.js';
-import { formatGrpcTimeout } from '../transport/grpc-timeout.js';
-import {
-  GRPC_ACCEPT_ENCODING,
-  GRPC_CONTENT_TYPE,
-  GRPC_ENCODING,
-  GRPC_STATUS,
-  GRPC_TIMEOUT,
-  isGrpcContentType,
-} from '../transport/headers.js';
+import { GRPC_STATUS } from '../transport/headers.js';
+import { MessageReader } from '../transport/messages.js';
 import { Metadata } from '../transport/metadata.js';
+import { requestHeaders } from '../transport/requests.js';
+import {
+  type ReceivedStatus,
+  readResponseHeaders,
+  readTrailers,
+  statusError,
+} from '../transport/responses.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
-import { type ReceivedStatus, readStatus } from '../transport/trailers.js';
-import { decodeMessage } from '../wire/codec.js';
-import { FrameDecoder } from '../wire/framing.js';
-import { WireError } from '../wire/wire-error.js';
 import { describeBrokenStream } from './broken-stream.js';
+import type { ResponseSink } from './call-handle.js';
 import type { CallOptions } from './call-options.js';
 import type { Channel } from './channel.js';
 import type { Connection } from './subchannel.js';
@@ -72,15 +63,6 @@ function onStreamDrain(this: CallStream): void {
   this[CALL].onDrain();
 }
 
-/** Where a call delivers what it receives. */
-export interface ResponseSink<Res> {
-  /** Response headers arrived (not Trailers-Only): the call is committed (gRFC A6). */
-  onHeaders?(): void;
-  onMessage(message: Res): void;
-  /** The end of the call: undefined for OK, else the error. Called exactly once. */
-  onEnd(error: GrpcError | undefined): void;
-}
-
 /**
  * One call's HTTP/2 stream, driven by callbacks rather than promises so that a unary call costs
  * one stream, a few listeners and one Promise in the caller.
@@ -90,10 +72,8 @@ export class Http2Call<Req, Res> {
   private connection: Connection | undefined;
   private done = false;
   private status: ReceivedStatus | undefined;
-  private decoder: FrameDecoder;
-  private responseEncoding = 'identity';
-  /** Decompressions still running, chained so messages stay in order. */
-  private pendingDecode: Promise<void> | undefined;
+  /** The response's messages, read once its headers say how they are encoded. */
+  private reader: MessageReader<Res> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pickAbort: AbortController | undefined;
   /** Frames written before the stream exists (the session was still connecting). */
@@ -128,7 +108,6 @@ export class Http2Call<Req, Res> {
     /** True for a plain call (no retry policy): it retries itself once, transparently. */
     retriesTransparently = false,
   ) {
-    this.decoder = new FrameDecoder(channel.options.maxReceiveMessageLength);
     if (retriesTransparently) this.replay = [];
   }
 
@@ -242,22 +221,15 @@ export class Http2Call<Req, Res> {
 
   private open(connection: Connection): void {
     this.connection = connection;
-    const headers: OutgoingHttpHeaders = {
-      ':method': 'POST',
-      ':scheme': this.channel.scheme,
-      ':path': this.method.path,
-      ':authority': this.channel.authority,
-      'content-type': GRPC_CONTENT_TYPE,
-      te: 'trailers',
-      'user-agent': this.channel.options.userAgent,
-      [GRPC_ACCEPT_ENCODING]: ACCEPT_ENCODING_HEADER,
-    };
-    const encoding = this.options.compression;
-    if (encoding !== undefined && encoding !== 'identity') headers[GRPC_ENCODING] = encoding;
-    if (this.deadline !== undefined) {
-      headers[GRPC_TIMEOUT] = formatGrpcTimeout(this.deadline - Date.now());
-    }
-    this.options.metadata?.toHttp2Headers(headers);
+    const headers = requestHeaders({
+      path: this.method.path,
+      scheme: this.channel.scheme,
+      authority: this.channel.authority,
+      userAgent: this.channel.options.userAgent,
+      encoding: this.options.compression,
+      timeoutMs: this.deadline === undefined ? undefined : this.deadline - Date.now(),
+      metadata: this.options.metadata,
+    });
     let stream: ClientHttp2Stream;
     try {
       // No options object: POST leaves the stream open by default, and node copies options.
@@ -317,38 +289,27 @@ export class Http2Call<Req, Res> {
   }
 
   onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
-    if (headers[':status'] !== 200) {
-      // Not a gRPC response: readStatus uses its grpc-status if it has one (our own 415 answer
-      // does), else maps the HTTP status as http-grpc-status-mapping.md says.
-      const status = this.readStatusSafely(headers);
-      this.finish(
-        new GrpcError(status.code, status.message, {
-          details: status.details,
-          metadata: status.metadata,
-        }),
-      );
+    const head = readResponseHeaders(headers);
+    if (head.error !== undefined) {
+      this.finish(head.error);
       return;
     }
-    if (!isGrpcContentType(headers['content-type'])) {
-      this.finish(
-        new GrpcError(
-          Status.UNKNOWN,
-          `the response content-type is ${JSON.stringify(headers['content-type'])}, not application/grpc: the server is not a gRPC server`,
-        ),
-      );
-      return;
-    }
-    if (headers[GRPC_STATUS] !== undefined) {
+    if (head.status !== undefined) {
       // Trailers-Only: the status came with the headers; 'close' reports it.
-      this.status = this.readStatusSafely(headers);
+      this.status = head.status;
       return;
     }
     // Headers without a status: the server's application has the call (A6 "committed").
     this.receivedHeaders = true;
     this.replay = undefined;
     this.sink.onHeaders?.();
-    const encoding = headers[GRPC_ENCODING];
-    if (typeof encoding === 'string') this.responseEncoding = encoding;
+    this.reader = new MessageReader(
+      this.method.responseCodec,
+      head.encoding,
+      this.channel.options.maxReceiveMessageLength,
+      'response',
+      this,
+    );
     if (this.options.onHeader !== undefined) {
       let metadata: Metadata;
       try {
@@ -367,64 +328,22 @@ export class Http2Call<Req, Res> {
       this.status = OK_STATUS;
       return;
     }
-    this.status = this.readStatusSafely(trailers);
-  }
-
-  private readStatusSafely(headers: IncomingHttpHeaders): ReceivedStatus {
-    try {
-      return readStatus(headers);
-    } catch (error) {
-      const grpcError = GrpcError.from(error);
-      return {
-        code: grpcError.code,
-        message: grpcError.message,
-        details: [],
-        metadata: new Metadata(),
-      };
-    }
+    this.status = readTrailers(trailers);
   }
 
   onData(chunk: Buffer): void {
-    if (this.done) return;
-    try {
-      this.decoder.push(chunk, this.onFrame);
-    } catch (error) {
-      this.finish(
-        error instanceof WireError
-          ? GrpcError.fromWireError(error, 'response')
-          : GrpcError.from(error),
-      );
-    }
+    if (!this.done) this.reader?.push(chunk);
   }
 
-  private readonly onFrame = (body: Buffer, compressed: boolean): void => {
-    if (this.done) return;
-    if (!compressed && this.pendingDecode === undefined) {
-      // The hot path: decode straight from the DATA chunk.
-      const message = decodeMessage(this.method.responseCodec, body);
-      this.sink.onMessage(message);
-      return;
-    }
-    // A copy: the chunk's memory may be reused before the chained decompression runs.
-    const bytes = compressed ? body : Buffer.from(body);
-    const previous = this.pendingDecode ?? Promise.resolve();
-    const current = previous.then(async () => {
-      if (this.done) return;
-      try {
-        const plain = compressed
-          ? await decompress(this.responseEncoding, bytes, this.decoder.maxMessageBytes)
-          : bytes;
-        if (this.done) return;
-        this.sink.onMessage(decodeMessage(this.method.responseCodec, plain));
-      } catch (error) {
-        this.finish(decodeFailure(error));
-      }
-    });
-    this.pendingDecode = current;
-    void current.then(() => {
-      if (this.pendingDecode === current) this.pendingDecode = undefined;
-    });
-  };
+  /** A response message, in order (MessageSink). */
+  onMessage(message: Res): void {
+    if (!this.done) this.sink.onMessage(message);
+  }
+
+  /** The response's bytes broke a rule: framing, size, compression or the codec. */
+  onMessageError(error: GrpcError): void {
+    this.finish(error);
+  }
 
   onStreamError(error: unknown): void {
     this.streamError = error;
@@ -434,21 +353,18 @@ export class Http2Call<Req, Res> {
     this.connection?.release();
     this.onDrain();
     if (this.done) return;
-    if (this.pendingDecode !== undefined) {
-      void this.pendingDecode.then(() => this.finishFromStream());
-    } else {
-      this.finishFromStream();
-    }
+    if (this.reader !== undefined) this.reader.whenDelivered(this.finishFromStream);
+    else this.finishFromStream();
   }
 
   /** The stream closed: its status, or why there is none. */
-  private finishFromStream(): void {
+  private readonly finishFromStream = (): void => {
     if (this.done) return;
     const status = this.status;
     if (status !== undefined) {
       this.options.onTrailer?.(status.metadata);
       if (status.code === Status.OK) {
-        if (this.decoder.partial) {
+        if (this.reader?.partial === true) {
           this.finish(
             new GrpcError(Status.INTERNAL, 'the response ended in the middle of a message'),
           );
@@ -457,12 +373,7 @@ export class Http2Call<Req, Res> {
         this.finish(undefined);
         return;
       }
-      this.finish(
-        new GrpcError(status.code, status.message, {
-          details: status.details,
-          metadata: status.metadata,
-        }),
-      );
+      this.finish(statusError(status));
       return;
     }
     const ended = describeBrokenStream(
@@ -474,7 +385,7 @@ export class Http2Call<Req, Res> {
     // A6 transparent retry: the server's application never saw the call.
     this.neverProcessed = ended.neverProcessed;
     this.finish(ended.error);
-  }
+  };
 
   /** Ends the call once: timers and listeners off, the stream reset if still open. */
   private finish(error: GrpcError | undefined): void {
@@ -484,6 +395,7 @@ export class Http2Call<Req, Res> {
       return;
     }
     this.done = true;
+    this.reader?.stop();
     if (error === undefined && this.replay !== undefined) {
       // A plain call counts for A6 retry throttling as an attempt of a retried call would.
       this.channel.retryThrottle?.recordSuccess();
@@ -512,7 +424,7 @@ export class Http2Call<Req, Res> {
     this.status = undefined;
     this.streamError = undefined;
     this.receivedHeaders = false;
-    this.decoder = new FrameDecoder(this.channel.options.maxReceiveMessageLength);
+    this.reader = undefined;
     this.queued = frames.length === 0 ? undefined : frames;
     this.endQueued = this.requestEnded;
     this.pick();
@@ -539,13 +451,4 @@ function isSessionGone(error: unknown, connection: Connection): boolean {
 function deadlineExceeded(options: CallOptions): GrpcError {
   const budget = options.timeoutMs !== undefined ? ` of ${options.timeoutMs} ms` : '';
   return new GrpcError(Status.DEADLINE_EXCEEDED, `the call's deadline${budget} was exceeded`);
-}
-
-/** A response that could not be decompressed or decoded (statuscodes.md: client side INTERNAL). */
-function decodeFailure(error: unknown): GrpcError {
-  if (error instanceof WireError) return GrpcError.fromWireError(error, 'response');
-  if (error instanceof UnsupportedEncodingError) {
-    return new GrpcError(Status.INTERNAL, error.message, { cause: error });
-  }
-  return GrpcError.from(error);
 }

@@ -4,19 +4,11 @@
 
 import { GrpcError } from '../transport/grpc-error.js';
 import { Status } from '../transport/status.js';
-import type { ResponseSink } from './http2-call.js';
+import type { PausableCall, ResponseSink } from './call-handle.js';
 
 /** Messages buffered before reading pauses, and the level at which it resumes. */
 const HIGH_WATER_MARK = 32;
 const LOW_WATER_MARK = 8;
-
-/** What the queue needs of the call it reads. */
-export interface PausableCall {
-  pause(): void;
-  resume(): void;
-  cancel(error: GrpcError): void;
-  readonly isDone: boolean;
-}
 
 export class ResponseStream<Res> implements ResponseSink<Res>, AsyncIterableIterator<Res> {
   call: PausableCall | undefined;

@@ -6,10 +6,10 @@
 import type { GrpcError } from '../transport/grpc-error.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { AttemptWait } from './attempt-wait.js';
-import type { CallHandle } from './call-handle.js';
+import type { CallHandle, ResponseSink } from './call-handle.js';
 import { attemptOptions, type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
-import { Http2Call, type ResponseSink } from './http2-call.js';
+import { Http2Call } from './http2-call.js';
 import type { RetryBuffer } from './retry-buffer.js';
 import { pushbackMs, type ResolvedRetryPolicy, retryBackoffMs } from './retry-policy.js';
 import { Waiters } from './waiters.js';

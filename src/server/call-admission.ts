@@ -1,29 +1,23 @@
-// Checks a new HTTP/2 stream's request headers before a call starts (grpc PROTOCOL-HTTP2.md
-// "Requests"): method POST, a gRPC content-type, a known path, a well-formed grpc-timeout and a
-// supported grpc-encoding. A request that fails gets its answer here and no call is created.
+// The server's answer to a request whose headers it refuses (grpc PROTOCOL-HTTP2.md "Requests";
+// the checks themselves are transport/requests.ts): a Trailers-Only status, or, for a request
+// that is not gRPC at all, a plain HTTP error. No call is created for such a stream.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import {
-  ACCEPT_ENCODING_HEADER,
-  isSupportedEncoding,
-  selectResponseEncoding,
-} from '../transport/compression.js';
-import { GrpcError } from '../transport/grpc-error.js';
+import { ACCEPT_ENCODING_HEADER } from '../transport/compression.js';
+import type { GrpcError } from '../transport/grpc-error.js';
 import { encodeGrpcMessage } from '../transport/grpc-message.js';
-import { parseGrpcTimeout } from '../transport/grpc-timeout.js';
-import { isGrpcContentType } from '../transport/headers.js';
+import {
+  CONTENT_TYPE,
+  GRPC_ACCEPT_ENCODING,
+  GRPC_MESSAGE,
+  GRPC_STATUS,
+  PSEUDO_STATUS,
+} from '../transport/headers.js';
+import { type Admission, checkRequestHeaders } from '../transport/requests.js';
+import { trailersOnlyHeaders } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
-import { trailersOnlyHeaders } from '../transport/trailers.js';
-import type { RegisteredMethod } from './server-call.js';
+import type { RegisteredMethod } from './registered-method.js';
 import type { EarlyResponseHeaders } from './server-options.js';
-
-/** What a request that passed every check starts its call with. */
-export interface Admission {
-  readonly method: RegisteredMethod;
-  readonly timeoutMs: number | undefined;
-  readonly requestEncoding: string;
-  readonly responseEncoding: string;
-}
 
 /**
  * Returns the admission of a valid gRPC request, or answers the stream itself and returns
@@ -35,92 +29,12 @@ export function admitCall(
   methods: ReadonlyMap<string, RegisteredMethod>,
   compression: string,
   early: EarlyResponseHeaders | undefined,
-): Admission | undefined {
-  if (headers[':method'] !== 'POST') {
-    respondHttpError(
-      stream,
-      early?.(headers),
-      405,
-      `gRPC requests use POST, not ${headers[':method']}`,
-    );
-    return undefined;
-  }
-  if (!isGrpcContentType(headers['content-type'])) {
-    respondHttpError(
-      stream,
-      early?.(headers),
-      415,
-      `content-type "${headers['content-type'] ?? ''}" is not application/grpc: this is a gRPC server`,
-    );
-    return undefined;
-  }
-  const path = headers[':path'] ?? '';
-  const method = methods.get(path);
-  if (method === undefined) {
-    respondStatus(stream, early?.(headers), unknownMethod(path, methods));
-    return undefined;
-  }
-
-  let timeoutMs: number | undefined;
-  const timeout = single(headers['grpc-timeout']);
-  if (timeout !== undefined) {
-    try {
-      timeoutMs = parseGrpcTimeout(timeout);
-    } catch (error) {
-      respondStatus(
-        stream,
-        early?.(headers),
-        new GrpcError(Status.INTERNAL, (error as Error).message),
-      );
-      return undefined;
-    }
-    if (timeoutMs <= 0) {
-      respondStatus(
-        stream,
-        early?.(headers),
-        new GrpcError(Status.DEADLINE_EXCEEDED, 'the deadline had passed on arrival'),
-      );
-      return undefined;
-    }
-  }
-
-  const requestEncoding = (single(headers['grpc-encoding']) ?? 'identity').toLowerCase();
-  if (!isSupportedEncoding(requestEncoding)) {
-    respondStatus(
-      stream,
-      early?.(headers),
-      new GrpcError(
-        Status.UNIMPLEMENTED,
-        `grpc-encoding "${requestEncoding}" is not supported; this server accepts ${ACCEPT_ENCODING_HEADER}`,
-      ),
-    );
-    return undefined;
-  }
-
-  const responseEncoding = selectResponseEncoding(headers['grpc-accept-encoding'], compression);
-  return { method, timeoutMs, requestEncoding, responseEncoding };
-}
-
-/** A header node:http2 may hand over as a list when it was sent more than once: the first. */
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** UNIMPLEMENTED, saying whether the service or only the method is unknown (as grpc-go does). */
-function unknownMethod(path: string, methods: ReadonlyMap<string, RegisteredMethod>): GrpcError {
-  const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
-  if (match === null) return new GrpcError(Status.UNIMPLEMENTED, `malformed method name "${path}"`);
-  const service = match[1]!;
-  const prefix = `/${service}/`;
-  for (const known of methods.keys()) {
-    if (known.startsWith(prefix)) {
-      return new GrpcError(
-        Status.UNIMPLEMENTED,
-        `unknown method ${match[2]} for service ${service}`,
-      );
-    }
-  }
-  return new GrpcError(Status.UNIMPLEMENTED, `unknown service ${service}`);
+): Admission<RegisteredMethod> | undefined {
+  const checked = checkRequestHeaders(headers, methods, compression);
+  if (!('refused' in checked)) return checked;
+  if (checked.httpStatus === undefined) respondStatus(stream, early?.(headers), checked.refused);
+  else respondHttpError(stream, early?.(headers), checked.httpStatus, checked.refused.message);
+  return undefined;
 }
 
 /** A Trailers-Only response: HTTP 200 with the status in the only HEADERS frame, plus `extra`. */
@@ -132,7 +46,7 @@ export function respondStatus(
   if (stream.destroyed || stream.headersSent) return;
   // A GrpcError is an OutgoingStatus (code, message, details, metadata).
   const headers: OutgoingHttpHeaders = {
-    'grpc-accept-encoding': ACCEPT_ENCODING_HEADER,
+    [GRPC_ACCEPT_ENCODING]: ACCEPT_ENCODING_HEADER,
     ...extra,
     ...trailersOnlyHeaders(error),
   };
@@ -154,10 +68,10 @@ function respondHttpError(
   if (stream.destroyed || stream.headersSent) return;
   stream.respond({
     ...extra,
-    ':status': httpStatus,
-    'content-type': 'text/plain; charset=utf-8',
-    'grpc-status': String(Status.INTERNAL),
-    'grpc-message': encodeGrpcMessage(message),
+    [PSEUDO_STATUS]: httpStatus,
+    [CONTENT_TYPE]: 'text/plain; charset=utf-8',
+    [GRPC_STATUS]: String(Status.INTERNAL),
+    [GRPC_MESSAGE]: encodeGrpcMessage(message),
   });
   stream.end(`${message}\n`);
   stream.resume();

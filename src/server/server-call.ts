@@ -8,34 +8,18 @@
 // error, the deadline, a client's RST_STREAM, a server shutdown.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { ACCEPT_ENCODING_HEADER, compress, decompress } from '../transport/compression.js';
 import { GrpcError } from '../transport/grpc-error.js';
-import { GRPC_CONTENT_TYPE } from '../transport/headers.js';
+import { GRPC_STATUS } from '../transport/headers.js';
+import { MessageReader, writeMessage } from '../transport/messages.js';
 import type { Metadata } from '../transport/metadata.js';
-import type { MethodDefinition } from '../transport/service-definition.js';
+import type { Admission } from '../transport/requests.js';
+import { responseHeaders, statusTrailers } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
-import { statusTrailers } from '../transport/trailers.js';
-import { decodeMessage, encodeMessage } from '../wire/codec.js';
-import { encodeFrame, FrameDecoder, frameBytes } from '../wire/framing.js';
-import { WireError } from '../wire/wire-error.js';
-import type { Admission } from './call-admission.js';
 import { type CallControl, ServerCallContext } from './call-context.js';
-import type { AnyHandler } from './handlers.js';
-import type { ServerCall as InterceptedCall, ServerNext } from './interceptor.js';
+import type { ServerCall as InterceptedCall } from './interceptor.js';
+import type { RegisteredMethod } from './registered-method.js';
 import { RequestStream } from './request-stream.js';
 import type { EarlyResponseHeaders } from './server-options.js';
-
-/** A method as the server keeps it: its definition, its handler, and the composed chain. */
-export interface RegisteredMethod {
-  readonly definition: MethodDefinition;
-  readonly handler: AnyHandler;
-  /** The handler wrapped in the server's interceptors; undefined when there are none. */
-  readonly chain: ServerNext | undefined;
-  /** True for client-streaming and bidi methods. */
-  readonly requestStreams: boolean;
-  /** True for server-streaming and bidi methods. */
-  readonly responseStreams: boolean;
-}
 
 /** What every call needs from the server that runs it. */
 export interface CallEnvironment {
@@ -51,7 +35,7 @@ export interface CallEnvironment {
 }
 
 /** Trailers of a call that succeeded with no trailing metadata: built once, sent often. */
-const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ 'grpc-status': '0' });
+const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ [GRPC_STATUS]: '0' });
 const IDENTITY = 'identity';
 /** Response headers now, trailers when Node asks for them ('wantTrailers'). */
 const RESPOND_THEN_TRAILERS = { waitForTrailers: true } as const;
@@ -68,8 +52,7 @@ export class ServerCall implements CallControl {
   private readonly requestHeaders: IncomingHttpHeaders;
   private readonly registered: RegisteredMethod;
   private readonly env: CallEnvironment;
-  private readonly requestEncoding: string;
-  private readonly decoder: FrameDecoder;
+  private readonly reader: MessageReader<unknown>;
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   /** The single request of a unary or server-streaming call, once decoded. */
@@ -77,18 +60,13 @@ export class ServerCall implements CallControl {
   private requestCount = 0;
   /** The request stream of a client-streaming or bidi call. */
   private requestStream: RequestStream<unknown> | undefined;
-  /**
-   * Compressed messages are inflated asynchronously; while one is in progress, later frames (and
-   * the end of the request) wait their turn here so messages reach the handler in order.
-   */
-  private inflating: Promise<void> | undefined;
   /** Trailers waiting for Node's 'wantTrailers' once the last DATA frame is queued. */
   private pendingTrailers: OutgoingHttpHeaders = OK_TRAILERS;
 
   constructor(
     stream: ServerHttp2Stream,
     headers: IncomingHttpHeaders,
-    admission: Admission,
+    admission: Admission<RegisteredMethod>,
     env: CallEnvironment,
     peer: string,
   ) {
@@ -98,8 +76,13 @@ export class ServerCall implements CallControl {
     this.requestHeaders = headers;
     this.registered = registered;
     this.env = env;
-    this.requestEncoding = admission.requestEncoding;
-    this.decoder = new FrameDecoder(env.maxReceiveMessageLength);
+    this.reader = new MessageReader(
+      registered.definition.requestCodec,
+      admission.requestEncoding,
+      env.maxReceiveMessageLength,
+      'request',
+      this,
+    );
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     this.context = new ServerCallContext(
       registered.definition,
@@ -138,67 +121,22 @@ export class ServerCall implements CallControl {
   sendHeaders(): void {
     if (this.headersSent || this.finished) return;
     this.headersSent = true;
-    this.stream.respond(this.responseHeaders(), RESPOND_THEN_TRAILERS);
+    const headers = responseHeaders(
+      this.context.responseEncoding,
+      this.context.responseHeadersIfAny,
+    );
+    this.stream.respond(headers, RESPOND_THEN_TRAILERS);
   }
 
   // --- reading the request -------------------------------------------------------------------
 
   onData(chunk: Buffer): void {
-    if (this.finished) return;
-    try {
-      this.decoder.push(chunk, this.onFrame);
-    } catch (error) {
-      this.finish(this.requestError(error));
-    }
+    if (!this.finished) this.reader.push(chunk);
   }
 
-  private readonly onFrame = (body: Buffer, compressed: boolean): void => {
+  /** A request message, in order; `compressed` is its Compressed-Flag. */
+  onMessage(message: unknown, compressed: boolean): void {
     if (this.finished) return;
-    if (compressed || this.inflating !== undefined) {
-      this.inflateInOrder(body, compressed);
-      return;
-    }
-    this.acceptMessage(body);
-  };
-
-  /** Inflates a compressed message after those before it, keeping arrival order. */
-  private inflateInOrder(body: Buffer, compressed: boolean): void {
-    if (compressed && this.requestEncoding === IDENTITY) {
-      this.finish(
-        new GrpcError(
-          Status.INTERNAL,
-          'a request message has the compressed flag set but the call has no grpc-encoding',
-        ),
-      );
-      return;
-    }
-    // The body may be a view into a chunk; copy it so it survives the asynchronous wait.
-    const own = Buffer.from(body);
-    const previous = this.inflating ?? Promise.resolve();
-    const current = previous
-      .then(async () => {
-        if (this.finished) return;
-        const plain = compressed
-          ? await decompress(this.requestEncoding, own, this.env.maxReceiveMessageLength)
-          : own;
-        if (!this.finished) this.acceptMessage(plain, compressed);
-      })
-      .catch((error: unknown) => this.finish(this.requestError(error)))
-      .finally(() => {
-        if (this.inflating === current) this.inflating = undefined;
-      });
-    this.inflating = current;
-  }
-
-  /** Decodes one request message and hands it on; `compressed` is its Compressed-Flag. */
-  private acceptMessage(body: Buffer, compressed = false): void {
-    let message: unknown;
-    try {
-      message = decodeMessage(this.registered.definition.requestCodec, body);
-    } catch (error) {
-      this.finish(this.requestError(error));
-      return;
-    }
     if (compressed) this.context.markRequestCompressed(message as object);
     if (this.requestStream !== undefined) {
       this.requestStream.push(message);
@@ -216,15 +154,19 @@ export class ServerCall implements CallControl {
     this.request = message;
   }
 
+  /** The request's bytes broke a rule: framing, size, compression or the codec. */
+  onMessageError(error: GrpcError): void {
+    this.finish(error);
+  }
+
+  /** The client half-closed; the end waits behind the messages still being inflated. */
   onEnd(): void {
-    if (this.inflating !== undefined) {
-      // The end waits behind the messages still being inflated.
-      const retry = (): void => this.onEnd();
-      this.inflating.then(retry, retry);
-      return;
-    }
+    this.reader.whenDelivered(this.onRequestEnd);
+  }
+
+  private readonly onRequestEnd = (): void => {
     if (this.finished) return;
-    if (this.decoder.partial) {
+    if (this.reader.partial) {
       this.finish(
         new GrpcError(
           Status.INTERNAL,
@@ -247,15 +189,7 @@ export class ServerCall implements CallControl {
       return;
     }
     this.dispatch(this.request);
-  }
-
-  /** Turns a failure while reading the request into the status the client gets. */
-  private requestError(error: unknown): GrpcError {
-    // A WireError only describes bytes the client sent, so its message may travel back.
-    return error instanceof WireError
-      ? GrpcError.fromWireError(error, 'request')
-      : GrpcError.from(error);
-  }
+  };
 
   // --- running the handler -------------------------------------------------------------------
 
@@ -319,34 +253,26 @@ export class ServerCall implements CallControl {
   // --- writing the response ------------------------------------------------------------------
 
   private sendSingleResponse(message: unknown): void {
-    const codec = this.registered.definition.responseCodec;
-    if (this.context.responseEncoding !== IDENTITY && this.compresses(0)) {
-      this.compressAndSend(encodeMessage(codec, message)).catch(this.fail);
-      return;
-    }
-    let frame: Buffer;
+    let frame: Buffer | Promise<Buffer>;
     try {
-      frame = encodeFrame(codec, message);
+      frame = writeMessage(this.registered.definition.responseCodec, message, this.encodingOf(0));
     } catch (error) {
       this.fail(error);
       return;
     }
+    if (frame instanceof Promise) frame.then(this.endWith, this.fail);
+    else this.endWith(frame);
+  }
+
+  /** Sends the one response message and ends the call OK. */
+  private readonly endWith = (frame: Buffer): void => {
+    if (this.finished) return;
     this.sendHeaders();
     this.finished = true;
     this.pendingTrailers = this.trailersFor(undefined);
     this.stream.end(frame);
     this.complete();
-  }
-
-  private async compressAndSend(body: Buffer): Promise<void> {
-    const compressed = await compress(this.context.responseEncoding, body);
-    if (this.finished) return;
-    this.sendHeaders();
-    this.finished = true;
-    this.pendingTrailers = this.trailersFor(undefined);
-    this.stream.end(frameBytes(compressed, true));
-    this.complete();
-  }
+  };
 
   /** Writes each message a streaming handler yields, waiting for 'drain' when Node's buffer is full. */
   private async pump(responses: AsyncIterable<unknown>): Promise<void> {
@@ -357,17 +283,10 @@ export class ServerCall implements CallControl {
       for await (const message of responses) {
         if (this.finished) return; // leaving the loop calls the iterator's return(): its finally runs
         this.sendHeaders();
-        const messageIndex = index++;
-        let frame: Buffer;
-        if (this.context.responseEncoding === IDENTITY || !this.compresses(messageIndex)) {
-          frame = encodeFrame(codec, message);
-        } else {
-          const compressed = await compress(
-            this.context.responseEncoding,
-            encodeMessage(codec, message),
-          );
+        let frame = writeMessage(codec, message, this.encodingOf(index++));
+        if (frame instanceof Promise) {
+          frame = await frame;
           if (this.finished) return;
-          frame = frameBytes(compressed, true);
         }
         if (!stream.writableCorked) {
           // Messages a handler yields without waiting go out together: corked, Node gathers the
@@ -384,10 +303,12 @@ export class ServerCall implements CallControl {
     }
   }
 
-  /** Whether response message `index` is compressed (the handler's `compressMessage`, else yes). */
-  private compresses(index: number): boolean {
+  /** The encoding of response message `index`: the call's, unless `compressMessage` declines. */
+  private encodingOf(index: number): string {
+    const encoding = this.context.responseEncoding;
+    if (encoding === IDENTITY) return IDENTITY;
     const decide = this.context.compressMessage;
-    return decide === undefined || decide(index);
+    return decide === undefined || decide(index) ? encoding : IDENTITY;
   }
 
   private drained(): Promise<void> {
@@ -404,34 +325,13 @@ export class ServerCall implements CallControl {
   }
 
   /**
-   * As grpc-go sends them: status, content-type, and grpc-encoding when responses are
-   * compressed. The encodings this server accepts are named only where they matter, in the
-   * UNIMPLEMENTED answer to one it does not (call-admission.ts); every header costs node:http2
-   * work on every call.
-   */
-  private responseHeaders(): OutgoingHttpHeaders {
-    // grpc-accept-encoding tells the client what it may compress requests with (grpc
-    // doc/compression.md), as grpc-go and grpc-js send it on every response.
-    const headers: OutgoingHttpHeaders = {
-      ':status': 200,
-      'content-type': GRPC_CONTENT_TYPE,
-      'grpc-accept-encoding': ACCEPT_ENCODING_HEADER,
-    };
-    if (this.context.responseEncoding !== IDENTITY) {
-      headers['grpc-encoding'] = this.context.responseEncoding;
-    }
-    const metadata = this.context.responseHeadersIfAny;
-    if (metadata !== undefined && metadata.size > 0) metadata.toHttp2Headers(headers);
-    return headers;
-  }
-
-  /**
    * Ends the call with `error`'s status, or OK when undefined. Sends trailers (or, before any
    * headers, a Trailers-Only response), cancels the handler if it is still running.
    */
   private finish(error: GrpcError | undefined): void {
     if (this.finished) return;
     this.finished = true;
+    this.reader.stop();
     const stream = this.stream;
     if (error !== undefined) {
       this.context.cancel(error);
@@ -442,8 +342,7 @@ export class ServerCall implements CallControl {
       if (!this.headersSent) {
         // Trailers-Only: one HEADERS frame with END_STREAM carrying the status.
         this.headersSent = true;
-        const headers = this.responseHeaders();
-        delete headers['grpc-encoding'];
+        const headers = responseHeaders(IDENTITY, this.context.responseHeadersIfAny);
         if (!this.dispatched && this.env.earlyResponseHeaders !== undefined) {
           // No interceptor saw this call: the server adds what they would have.
           Object.assign(headers, this.env.earlyResponseHeaders(this.requestHeaders));

@@ -22,7 +22,8 @@ import { admitCall } from './call-admission.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
-import { type CallEnvironment, type RegisteredMethod, ServerCall } from './server-call.js';
+import type { RegisteredMethod } from './registered-method.js';
+import { type CallEnvironment, ServerCall } from './server-call.js';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,

@@ -109,3 +109,8 @@ const PROTO: GrpcContentType = Object.freeze({ subtype: 'proto' });
 export function isGrpcContentType(value: string | undefined): boolean {
   return parseGrpcContentType(value) !== null;
 }
+
+/** The first value of a header node:http2 gives as a list when it was sent more than once. */
+export function firstHeaderValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,19 +1,33 @@
-// Trailers and Trailers-Only: the status that ends a call (grpc PROTOCOL-HTTP2.md "Responses").
+// Responses, both halves (grpc PROTOCOL-HTTP2.md "Responses"): the server writes the response
+// headers, the trailers or a Trailers-Only response; the client reads them back to one status.
 //
-//   Trailers      → Status [Status-Message] *Custom-Metadata
-//   Trailers-Only → HTTP-Status Content-Type Trailers
+//   Response         → (Response-Headers *Length-Prefixed-Message Trailers) / Trailers-Only
+//   Response-Headers → HTTP-Status [Message-Encoding] [Message-Accept-Encoding] Content-Type
+//                      *Custom-Metadata
+//   Trailers         → Status [Status-Message] *Custom-Metadata
+//   Trailers-Only    → HTTP-Status Content-Type Trailers
 
 import { STATUS_CODES } from 'node:http';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type {
+  IncomingHttpHeaders,
+  IncomingHttpStatusHeader,
+  OutgoingHttpHeaders,
+} from 'node:http2';
 import type { Any } from '../wire/messages/google-protobuf.js';
 import type { Status as RpcStatus } from '../wire/messages/google-rpc.js';
+import { ACCEPT_ENCODING_HEADER } from './compression.js';
+import { GrpcError } from './grpc-error.js';
 import { decodeGrpcMessage, encodeGrpcMessage } from './grpc-message.js';
 import {
   CONTENT_TYPE,
+  firstHeaderValue,
+  GRPC_ACCEPT_ENCODING,
   GRPC_CONTENT_TYPE,
+  GRPC_ENCODING,
   GRPC_MESSAGE,
   GRPC_STATUS,
   GRPC_STATUS_DETAILS_BIN,
+  isGrpcContentType,
   PSEUDO_STATUS,
 } from './headers.js';
 import { grpcStatusForHttpStatus } from './http-status.js';
@@ -35,6 +49,73 @@ export interface ReceivedStatus {
   message: string;
   details: Any[];
   metadata: Metadata;
+}
+
+/**
+ * The server's response headers, as grpc-go sends them: status 200, content-type,
+ * grpc-accept-encoding (what the client may compress requests with, doc/compression.md, as
+ * grpc-go and grpc-js send it on every response), grpc-encoding when responses are compressed,
+ * then the custom metadata. Every header costs node:http2 work on every call: no more than these.
+ */
+export function responseHeaders(
+  encoding: string,
+  metadata: Metadata | undefined,
+): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    [PSEUDO_STATUS]: 200,
+    [CONTENT_TYPE]: GRPC_CONTENT_TYPE,
+    [GRPC_ACCEPT_ENCODING]: ACCEPT_ENCODING_HEADER,
+  };
+  if (encoding !== 'identity') headers[GRPC_ENCODING] = encoding;
+  if (metadata !== undefined && metadata.size > 0) metadata.toHttp2Headers(headers);
+  return headers;
+}
+
+/** What the client makes of the response headers. */
+export type ResponseHead =
+  /** Response-Headers: messages follow, compressed with `encoding`, then Trailers. */
+  | { readonly status: undefined; readonly error: undefined; readonly encoding: string }
+  /** Trailers-Only: the status came in the headers; nothing follows. */
+  | { readonly status: ReceivedStatus; readonly error: undefined }
+  /** Not a gRPC response (another :status, another content-type): the call fails with `error`. */
+  | { readonly status: undefined; readonly error: GrpcError };
+
+/**
+ * The client's half of the response headers. A :status other than 200 gets the status its
+ * grpc-status gives, if any (our own 415 answer has one), else the one http-grpc-status-mapping.md
+ * gives; a content-type that is not gRPC is UNKNOWN (the peer is not a gRPC server).
+ */
+export function readResponseHeaders(
+  headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
+): ResponseHead {
+  if (headers[PSEUDO_STATUS] !== 200) {
+    return { status: undefined, error: statusError(readTrailers(headers)) };
+  }
+  if (!isGrpcContentType(headers[CONTENT_TYPE])) {
+    return {
+      status: undefined,
+      error: new GrpcError(
+        Status.UNKNOWN,
+        `the response content-type is ${JSON.stringify(headers[CONTENT_TYPE])}, not application/grpc: the server is not a gRPC server`,
+      ),
+    };
+  }
+  if (headers[GRPC_STATUS] !== undefined)
+    return { status: readTrailers(headers), error: undefined };
+  const encoding = headers[GRPC_ENCODING];
+  return {
+    status: undefined,
+    error: undefined,
+    encoding: typeof encoding === 'string' ? encoding : 'identity',
+  };
+}
+
+/** A received status that is not OK, as the error a call fails with. */
+export function statusError(status: ReceivedStatus): GrpcError {
+  return new GrpcError(status.code, status.message, {
+    details: status.details,
+    metadata: status.metadata,
+  });
 }
 
 /**
@@ -69,11 +150,6 @@ export function trailersOnlyHeaders(
   return { [PSEUDO_STATUS]: 200, [CONTENT_TYPE]: contentType, ...statusTrailers(status) };
 }
 
-/** The first value of a header that node:http2 may give as a string or an array. */
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * Reads the status from trailers, or from a Trailers-Only response's single header block.
  * Never throws; whatever is wrong becomes the status, as PROTOCOL-HTTP2.md asks clients to
@@ -96,8 +172,8 @@ export function readStatus(trailers: IncomingHttpHeaders): ReceivedStatus {
     return { code: Status.INTERNAL, message, details: [], metadata: new Metadata() };
   }
 
-  const statusValue = headerValue(trailers[GRPC_STATUS]);
-  const messageValue = headerValue(trailers[GRPC_MESSAGE]);
+  const statusValue = firstHeaderValue(trailers[GRPC_STATUS]);
+  const messageValue = firstHeaderValue(trailers[GRPC_MESSAGE]);
   const message = messageValue === undefined ? '' : decodeGrpcMessage(messageValue);
   const withMessage = (problem: string) => (message === '' ? problem : `${problem}: ${message}`);
 
@@ -132,7 +208,7 @@ export function readStatus(trailers: IncomingHttpHeaders): ReceivedStatus {
   }
   const code = parseStatusCode(statusValue);
 
-  const detailsValue = headerValue(trailers[GRPC_STATUS_DETAILS_BIN]);
+  const detailsValue = firstHeaderValue(trailers[GRPC_STATUS_DETAILS_BIN]);
   if (detailsValue === undefined) return { code, message, details: [], metadata };
   let details: RpcStatus;
   try {
@@ -151,4 +227,19 @@ export function readStatus(trailers: IncomingHttpHeaders): ReceivedStatus {
   }
   // The codes agree: the details' own message is used, as grpc-go does (the two should be equal).
   return { code, message: details.message, details: details.details, metadata };
+}
+
+/** readStatus, with anything it might throw turned into the status too: what a client reads. */
+export function readTrailers(trailers: IncomingHttpHeaders): ReceivedStatus {
+  try {
+    return readStatus(trailers);
+  } catch (error) {
+    const grpcError = GrpcError.from(error);
+    return {
+      code: grpcError.code,
+      message: grpcError.message,
+      details: [],
+      metadata: new Metadata(),
+    };
+  }
 }

@@ -5,7 +5,7 @@ import { GrpcError, packDetail } from '../../src/transport/grpc-error.js';
 import { Metadata } from '../../src/transport/metadata.js';
 import { Status } from '../../src/transport/status.js';
 import { decodeStatusDetails, encodeStatusDetails } from '../../src/transport/status-details.js';
-import { readStatus, statusTrailers, trailersOnlyHeaders } from '../../src/transport/trailers.js';
+import { readStatus, statusTrailers, trailersOnlyHeaders } from '../../src/transport/responses.js';
 import { RetryInfoCodec } from '../../src/wire/messages/google-rpc.js';
 
 const retry = packDetail(RetryInfoCodec, { retryDelay: { seconds: 1, nanos: 0 } });
