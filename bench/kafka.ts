@@ -6,15 +6,18 @@
 // 1. kcat consumes N records of 100-byte values (the topic figure 2 wrote), records/s.
 // 2. kcat produces those N records from a file: idempotent, acks=all, records/s.
 // 3. kcat consumes N offer events from handwire's "user-offers" (an offer event log filled in the
-//    broker's process); Apache Kafka has no such topic, so it serves the very same records (key,
-//    JSON value, header, 500 to a batch as handwire batches them) from an ordinary topic.
+//    broker's process, bench/kafka/offer-broker.mjs); Apache Kafka has no such topic, so it serves
+//    the very same records (key, JSON value, header, 500 to a batch as handwire batches them) from
+//    an ordinary topic.
 // 4. GetUser's p99 on `handwire serve`, idle and while kcat drains N records from the same
-//    process's Kafka listener: an open-loop probe (bench/kafka/grpc-probe.ts).
+//    process's Kafka listener, with an open-loop probe (bench/kafka/grpc-probe.ts).
+// kcat consumes with -X fetch.wait.max.ms=10 (bench/kafka/kcat-runs.ts says why). Apache Kafka is
+// started by .ci/apache-kafka/start.sh in a folder of its own, with C2 (bench/kafka/apache-kafka.ts).
 // Both brokers run for the whole benchmark (warmed up first); within each round they alternate,
-// the order rotating; ratios are taken within a round, and every figure is the median of the rounds.
-// Each kcat run's own CPU time and the broker process's CPU time are measured too, to say which
-// side bounds a figure. --cpu-prof DIR writes V8 profiles of handwire's processes there and prints
-// their hot functions (profiling slows handwire: do not compare those figures).
+// the order rotating; ratios are taken within a round, and every figure is the median of the
+// rounds. kcat's own CPU time and the broker process's are measured too, to say which side bounds
+// a figure. --cpu-prof DIR writes V8 profiles of handwire's processes there and prints their hot
+// functions (profiling slows handwire: do not compare those figures).
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -260,12 +263,7 @@ export async function main(args: string[]): Promise<void> {
     );
 
     const results = new Results();
-    const p99s = {
-      idle: [] as number[],
-      draining: [] as number[],
-      maxDraining: [] as number[],
-      drainS: [] as number[],
-    };
+    const latencies: LatencyRound[] = [];
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 === 0 ? BROKERS : [...BROKERS].reverse();
       for (const name of order) {
@@ -288,34 +286,16 @@ export async function main(args: string[]): Promise<void> {
             `user-offers ${fmt(offerRead.rate)}/s`,
         );
       }
-      // Figure 4: the probe runs throughout; calls due before the drain are "idle", calls due
-      // while kcat runs are "draining".
-      const probe = new GetUserProbe(serveGrpc, demoUser, options.probeRate);
-      probe.start();
-      await new Promise((resolve) => setTimeout(resolve, 500)); // connection up, warm
-      const idleFrom = nowMs();
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const drainFrom = nowMs();
-      await kcatConsumeAll(serveKafka, 'drain', N);
-      const drainTo = nowMs();
-      const samples = await probe.stop();
-      const idle = samples
-        .filter((s) => s.dueMs >= idleFrom && s.dueMs < drainFrom)
-        .map((s) => s.latencyMs);
-      const draining = samples
-        .filter((s) => s.dueMs >= drainFrom && s.dueMs < drainTo)
-        .map((s) => s.latencyMs);
-      p99s.idle.push(percentile(idle, 0.99));
-      p99s.draining.push(percentile(draining, 0.99));
-      p99s.maxDraining.push(Math.max(...draining));
-      p99s.drainS.push((drainTo - drainFrom) / 1000);
+      const latency = await measureGetUserDuringDrains(serveGrpc, demoUser, serveKafka, options);
+      latencies.push(latency);
       console.error(
-        `round ${round + 1} GetUser p99: idle ${fmt(p99s.idle.at(-1)!, 2)} ms (${idle.length} calls), ` +
-          `while draining ${fmt(p99s.draining.at(-1)!, 2)} ms (${draining.length} calls, max ${fmt(p99s.maxDraining.at(-1)!, 1)} ms)`,
+        `round ${round + 1} GetUser p99: idle ${fmt(latency.idleP99, 2)} ms (${latency.idleCalls} calls), ` +
+          `while draining ${fmt(latency.drainingP99, 2)} ms (${latency.drainingCalls} calls, ` +
+          `slowest ${fmt(latency.drainingMax, 1)} ms)`,
       );
     }
 
-    printTables(options, kcatVersion, apache, offerFacts.meanValueBytes, results, p99s);
+    printTables(options, kcatVersion, apache, offerFacts.meanValueBytes, results, latencies);
     if (options.cpuProfDir !== undefined) {
       await cleanUp(); // the profiles are written as the processes exit
       for (const name of ['broker', 'offer-broker', 'serve']) {
@@ -330,13 +310,73 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
+interface LatencyRound {
+  idleP50: number;
+  idleP99: number;
+  idleCalls: number;
+  drainingP50: number;
+  drainingP99: number;
+  drainingMax: number;
+  drainingCalls: number;
+  /** Seconds one drain of N records took, and how many ran. */
+  drainS: number;
+  drains: number;
+}
+
+/**
+ * Figure 4: GetUser latency on `handwire serve`, the probe running throughout: 3 s idle, then
+ * while kcat reads the `drain` topic (N records) from the same process's Kafka listener. One
+ * drain takes about a second, so kcat drains again until 3 s have passed: "draining" then has
+ * about as many calls as "idle", and its p99 is not just the slowest call or two.
+ */
+async function measureGetUserDuringDrains(
+  grpcAddress: string,
+  userId: string,
+  kafkaBootstrap: string,
+  options: Options,
+): Promise<LatencyRound> {
+  const probe = new GetUserProbe(grpcAddress, userId, options.probeRate);
+  probe.start();
+  await new Promise((resolve) => setTimeout(resolve, 500)); // connection up, warm
+  const idleFrom = nowMs();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const drainFrom = nowMs();
+  let drains = 0;
+  try {
+    do {
+      await kcatConsumeAll(kafkaBootstrap, 'drain', options.records);
+      drains++;
+    } while (nowMs() - drainFrom < 3000);
+  } catch (error) {
+    await probe.stop().catch(() => {});
+    throw error;
+  }
+  const drainTo = nowMs();
+  const samples = await probe.stop();
+  const within = (from: number, to: number) =>
+    samples.filter((s) => s.dueMs >= from && s.dueMs < to).map((s) => s.latencyMs);
+  const idle = within(idleFrom, drainFrom);
+  const draining = within(drainFrom, drainTo);
+  return {
+    idleP50: percentile(idle, 0.5),
+    idleP99: percentile(idle, 0.99),
+    idleCalls: idle.length,
+    drainingP50: percentile(draining, 0.5),
+    drainingP99: percentile(draining, 0.99),
+    drainingMax: Math.max(...draining),
+    drainingCalls: draining.length,
+    drainS: (drainTo - drainFrom) / 1000 / drains,
+    drains,
+  };
+}
+
 function printTables(
   options: Options,
   kcatVersion: string,
   apache: ApacheKafka,
   offerValueBytes: number,
   results: Results,
-  p99s: { idle: number[]; draining: number[]; maxDraining: number[]; drainS: number[] },
+  latencies: LatencyRound[],
 ): void {
   const N = options.records;
   const version = /Apache Kafka (\S+)/.exec(apache.startLine)?.[1] ?? '';
@@ -361,9 +401,9 @@ function printTables(
     'offers',
     `kcat consume ${fmt(N)} user-offers events (Apache: same records, plain topic)`,
   );
-  const idle = median(p99s.idle);
-  const draining = median(p99s.draining);
-  const stall = median(p99s.draining.map((d, round) => d / p99s.idle[round]!));
+  const idle = median(latencies.map((l) => l.idleP99));
+  const draining = median(latencies.map((l) => l.drainingP99));
+  const stall = median(latencies.map((l) => l.drainingP99 / l.idleP99));
   rows.push([
     `GetUser p99, idle → while kcat drains ${fmt(N)} records (handwire serve)`,
     `${fmt(idle, 2)} → ${fmt(draining, 2)} ms`,
@@ -386,15 +426,38 @@ function printTables(
       `header; Apache Kafka read the same records, ${OFFER_BATCH_RECORDS} to a batch, from an ` +
       'ordinary topic (it has no user-offers).',
   );
+  const list = (values: number[], digits: number) => values.map((v) => fmt(v, digits)).join(', ');
   console.log(
     `GetUser: open loop at ${fmt(options.probeRate)} calls/s, latency from when each call was due; ` +
-      `drains took ${p99s.drainS.map((s) => fmt(s, 2)).join(', ')} s; the slowest call while draining ` +
-      `${p99s.maxDraining.map((m) => fmt(m, 1)).join(', ')} ms.`,
+      `p50 idle ${list(
+        latencies.map((l) => l.idleP50),
+        2,
+      )} ms, draining ` +
+      `${list(
+        latencies.map((l) => l.drainingP50),
+        2,
+      )} ms; slowest call while draining ` +
+      `${list(
+        latencies.map((l) => l.drainingMax),
+        1,
+      )} ms; one drain took ` +
+      `${list(
+        latencies.map((l) => l.drainS),
+        2,
+      )} s (kcat ran ${list(
+        latencies.map((l) => l.drains),
+        0,
+      )} times a round).`,
   );
 
-  console.log('\nWhat bounds each figure (medians, seconds of CPU per second of wall time):');
-  console.log('| figure | broker | wall s | kcat CPU | broker CPU |');
-  console.log('| --- | --- | ---: | ---: | ---: |');
+  console.log(
+    '\nWhat bounds each figure (medians): CPU time of kcat and of the broker process per record, ' +
+      'and per second of wall time (1.00 = one core kept busy)',
+  );
+  console.log(
+    '| figure | broker | wall s | kcat µs/record | broker µs/record | kcat busy | broker busy |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [figure, label] of [
     ['consume', 'consume'],
     ['produce', 'produce'],
@@ -402,10 +465,12 @@ function printTables(
   ] as const) {
     for (const broker of BROKERS) {
       const runs = results.of(figure, broker);
-      const wall = median(runs.map((m) => m.run.wallS));
+      const of = (value: (m: Measured) => number, digits: number) =>
+        fmt(median(runs.map(value)), digits);
       console.log(
-        `| ${label} | ${broker} | ${fmt(wall, 2)} | ${fmt(median(runs.map((m) => m.run.cpuS / m.run.wallS)), 2)} | ` +
-          `${fmt(median(runs.map((m) => m.brokerCpuS / m.run.wallS)), 2)} |`,
+        `| ${label} | ${broker} | ${of((m) => m.run.wallS, 2)} | ${of((m) => (m.run.cpuS / N) * 1e6, 2)} | ` +
+          `${of((m) => (m.brokerCpuS / N) * 1e6, 2)} | ${of((m) => m.run.cpuS / m.run.wallS, 2)} | ` +
+          `${of((m) => m.brokerCpuS / m.run.wallS, 2)} |`,
       );
     }
   }
