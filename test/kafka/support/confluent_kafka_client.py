@@ -1,8 +1,9 @@
 """confluent-kafka (librdkafka in its wheel, from PyPI into .tools/venv) as a test peer: one action
 per run, JSON arguments in argv[1], JSON result on stdout.
 
-  produce  {bootstrap, topic, records: [{key, value, headers: [[k, v]], partition?}]}
-           -> {"offsets": [[partition, offset], ...]}  (enable.idempotence, acks=all)
+  produce  {bootstrap, topic, records: [{key, value, headers: [[k, v]], partition?}], config?}
+           -> {"offsets": [[partition, offset], ...]}  (enable.idempotence, acks=all; config:
+           more librdkafka properties, e.g. {"socket.timeout.ms": 1000})
   consume  {bootstrap, topic, group, count, timeout_ms}
            -> {"records": [...], "assignment": [partitions], "committed": {partition: offset}}
 """
@@ -16,7 +17,12 @@ from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
 def produce(args):
     producer = Producer(
-        {"bootstrap.servers": args["bootstrap"], "enable.idempotence": True, "acks": "all"}
+        {
+            "bootstrap.servers": args["bootstrap"],
+            "enable.idempotence": True,
+            "acks": "all",
+            **args.get("config", {}),
+        }
     )
     delivered = []
 

@@ -53,18 +53,23 @@ function runPython<T>(client: PythonClient, args: object, timeoutMs = 45_000): P
   });
 }
 
-/** Produces with acks=all (idempotent where the client can); returns [partition, offset] each. */
+/**
+ * Produces with acks=all (idempotent where the client can); returns [partition, offset] each.
+ * `config`: more producer properties (confluent-kafka only: librdkafka's names).
+ */
 export async function pythonProduce(
   client: PythonClient,
   bootstrap: string,
   topic: string,
   records: readonly RecordToProduce[],
+  config?: Record<string, string | number | boolean>,
 ): Promise<[number, number][]> {
   const { offsets } = await runPython<{ offsets: [number, number][] }>(client, {
     action: 'produce',
     bootstrap,
     topic,
     records,
+    ...(config === undefined ? {} : { config }),
   });
   return offsets;
 }
