@@ -7,10 +7,19 @@
 // the first copy's offset) instead of storing it again; the late response, when it comes, is
 // ignored (kafkajs) or lost with its connection (librdkafka). Afterwards the topic is read back
 // directly from the broker: every record exactly once, on both brokers.
+// A last scenario sends the retries by hand (handwire's protocol codecs as the client), to pin
+// what both brokers answer at the edges of duplicate detection: a retry among the last five
+// batches, one older than that, one with the same first sequence but fewer records, a gap, a
+// bumped epoch, and a producer id the broker never gave out.
 
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import t, { type Test } from 'tap';
-import { decodeRequestFrame, readRecordBatchHeader } from '../../../src/kafka/protocol/index.js';
+import {
+  buildRecordBatch,
+  decodeRequestFrame,
+  readRecordBatchHeader,
+} from '../../../src/kafka/protocol/index.js';
+import { KafkaTestClient } from '../broker/kafka-test-client.js';
 import { type DelayingProxy, startDelayingProxy } from '../support/delaying-proxy.js';
 import { forBothBrokers } from '../support/differential.js';
 import { kcatConsume } from '../support/kcat.js';
@@ -191,3 +200,141 @@ if (confluentSkip !== false) {
     },
   );
 }
+
+/** What a broker answered to one raw Produce (or InitProducerId). */
+interface Answer {
+  step: string;
+  errorCode: number;
+  baseOffset?: number;
+  logStartOffset?: number;
+  /** InitProducerId: the producer id it gave is the one asked to bump; how far the epoch moved. */
+  sameProducerId?: boolean;
+  epochMoved?: number;
+}
+
+void forBothBrokers(
+  t,
+  'raw idempotent retries: within the last five batches, older, changed, a gap, new epoch, unknown producer',
+  async ({ bootstrap, topic }) => {
+    const name = topic('produce-retry-raw');
+    const client = await KafkaTestClient.connect(Number(bootstrap.split(':')[1]));
+    try {
+      // The topic, made on first use; Apache Kafka needs a moment before it has a leader.
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const metadata = await client.request(3, 4, {
+          topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name }],
+          allowAutoTopicCreation: true,
+          includeClusterAuthorizedOperations: false,
+          includeTopicAuthorizedOperations: false,
+        });
+        const found = metadata.topics[0];
+        if (found?.errorCode === 0 && found.partitions[0]?.leaderId === metadata.brokers[0]?.nodeId)
+          break;
+        if (Date.now() > deadline)
+          throw new Error(`no leader for ${name}: ${JSON.stringify(found)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const initPid = (producerId = -1, producerEpoch = -1) =>
+        client.request(22, 3, {
+          transactionalId: null,
+          transactionTimeoutMs: 60_000,
+          producerId,
+          producerEpoch,
+        });
+      // Apache Kafka answers COORDINATOR_LOAD_IN_PROGRESS while its transaction state loads.
+      let first = await initPid();
+      while (first.errorCode === 14 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        first = await initPid();
+      }
+      const answers: Answer[] = [{ step: 'InitProducerId', errorCode: first.errorCode }];
+      const produce = async (
+        step: string,
+        producerId: number,
+        producerEpoch: number,
+        baseSequence: number,
+        count: number,
+      ) => {
+        const records = Array.from({ length: count }, (_, i) => ({
+          key: Buffer.from(`${step} #${i}`),
+          value: Buffer.from(`seq ${baseSequence + i}`),
+          timestamp: 1_700_000_000_000,
+        }));
+        const response = await client.request(0, 7, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 5000,
+          topicData: [
+            {
+              name,
+              partitionData: [
+                {
+                  index: 0,
+                  records: buildRecordBatch(records, { producerId, producerEpoch, baseSequence }),
+                },
+              ],
+            },
+          ],
+        });
+        const p = response.responses[0]!.partitionResponses[0]!;
+        answers.push({
+          step,
+          errorCode: p.errorCode,
+          baseOffset: p.baseOffset,
+          logStartOffset: p.logStartOffset,
+        });
+      };
+      const pid = first.producerId;
+      const epoch = first.producerEpoch;
+      // Seven batches of two records: sequences 0, 2, …, 12 at offsets 0, 2, …, 12.
+      for (let b = 0; b < 7; b++) await produce(`batch ${b}`, pid, epoch, 2 * b, 2);
+      await produce('retry of the last batch', pid, epoch, 12, 2);
+      await produce('retry of the fifth-newest batch', pid, epoch, 4, 2);
+      await produce('retry of the sixth-newest batch (forgotten)', pid, epoch, 2, 2);
+      await produce('same first sequence, one record fewer', pid, epoch, 4, 1);
+      await produce('a gap: sequence 16 where 14 is next', pid, epoch, 16, 2);
+      await produce('the next batch after all that', pid, epoch, 14, 2);
+      const bumped = await initPid(pid, epoch);
+      answers.push({
+        step: 'InitProducerId bumping the epoch',
+        errorCode: bumped.errorCode,
+        sameProducerId: bumped.producerId === pid,
+        epochMoved: bumped.producerEpoch - epoch,
+      });
+      await produce('old epoch after the bump', pid, epoch, 16, 1);
+      await produce('new epoch, not starting at 0', pid, bumped.producerEpoch, 5, 1);
+      await produce('new epoch from 0', pid, bumped.producerEpoch, 0, 1);
+      await produce('a producer id never given out, sequence 7', pid + 1000, 0, 7, 1);
+      await produce('that producer again, in sequence', pid + 1000, 0, 8, 1);
+      await produce('not idempotent', -1, -1, -1, 1);
+      return {
+        answers,
+        stored: (await kcatConsume(bootstrap, name)).map((r) => `${r.offset} ${r.key} ${r.value}`),
+      };
+    } finally {
+      client.close();
+    }
+  },
+  (t, outcome) => {
+    const byStep = new Map(outcome.answers.map((a) => [a.step, a]));
+    const answer = (step: string) => {
+      const a = byStep.get(step);
+      return [a?.errorCode, a?.baseOffset];
+    };
+    t.same(answer('retry of the last batch'), [0, 12], 'a retry gets its first offset back');
+    t.same(answer('retry of the fifth-newest batch'), [0, 4], 'five batches are remembered');
+    t.same(
+      answer('retry of the sixth-newest batch (forgotten)'),
+      [45, -1],
+      'an older one is OUT_OF_ORDER_SEQUENCE_NUMBER',
+    );
+    t.same(answer('a gap: sequence 16 where 14 is next'), [45, -1], 'so is a gap');
+    t.same(answer('the next batch after all that'), [0, 14], 'nothing was stored by them');
+    t.equal(
+      outcome.answers.find((a) => a.errorCode === 45)?.logStartOffset,
+      0,
+      "an OUT_OF_ORDER_SEQUENCE_NUMBER answer carries the partition's log start offset",
+    );
+  },
+);
