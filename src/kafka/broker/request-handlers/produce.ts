@@ -98,8 +98,15 @@ function appendPartition(
       producerEpoch: header.producerEpoch,
       baseSequence: header.baseSequence,
     });
-    if (outcome.errorCode !== ErrorCode.NONE)
-      return failed(index, outcome.errorCode, outcome.errorMessage);
+    // A batch the producer state refuses (out of order, fenced epoch) is answered with the
+    // partition's log start offset, as Kafka's ReplicaManager does for errors raised by the log
+    // itself; errors found before the log (unknown partition, malformed records) keep -1.
+    if (outcome.errorCode !== ErrorCode.NONE) {
+      return {
+        ...failed(index, outcome.errorCode, outcome.errorMessage),
+        logStartOffset: outcome.logStartOffset,
+      };
+    }
     if (baseOffset === -1) baseOffset = outcome.baseOffset;
   }
   return {
