@@ -152,7 +152,7 @@ function describeCallError(
  * refused or timed-out connect asks whether handwire serve runs there; a peer that answered
  * something else is there.
  */
-function connectAdvice(message: string, connection: ServerConnection): string {
+export function connectAdvice(message: string, connection: ServerConnection): string {
   const tls = connection.channelOptions.tls !== undefined;
   const host = connection.target.replace(/:\d+$/, '');
   if (/ERR_HTTP2_ERROR|ERR_HTTP2_SESSION_ERROR|PROTOCOL_ERROR/.test(message)) {

@@ -132,3 +132,29 @@ t.test('printable escapes control characters in a header that is text', async (t
   const { printable } = await import('../../src/cli/migrate-csv.js');
   t.equal(printable('id\tname\x1b[2J'), 'id\\x09name\\x1b[2J');
 });
+
+t.test('connectAdvice, in process: each kind of connect failure', async (t) => {
+  const { connectAdvice } = await import('../../src/cli/migrate.js');
+  const { checkConnectionFlags } = await import('../../src/cli/migrate-connection.js');
+  const plain = checkConnectionFlags({ server: 'h.example:50051', connectTimeout: '10' });
+  const tls = checkConnectionFlags({ server: 'h.example:50051', connectTimeout: '10', tls: true });
+  t.match(
+    connectAdvice('connect ERR_HTTP2_ERROR h.example:50051', plain),
+    /does not speak HTTP\/2/,
+  );
+  t.equal(
+    connectAdvice('resolving h.example:50051 failed: ENOTFOUND', plain),
+    'the host name h.example does not resolve; check --server',
+  );
+  t.match(
+    connectAdvice('TLS handshake with h:1 failed: self-signed certificate (X): set tls.ca', tls),
+    /^TLS handshake with h:1 failed: self-signed certificate \(X\); give the CA that signed its certificate with --tls-ca$/,
+  );
+  t.equal(
+    connectAdvice('TLS handshake with h:1 failed: bad record (Y)', tls),
+    'TLS handshake with h:1 failed: bad record (Y)',
+    'an unknown TLS failure is passed on as it is',
+  );
+  t.match(connectAdvice('socket hang up', plain), /if it serves TLS, add --tls/);
+  t.match(connectAdvice('socket hang up', tls), /is handwire serve running there/);
+});
