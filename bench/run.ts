@@ -1,4 +1,4 @@
-// Benchmark runner: `npm run bench -- <name> [options]` runs bench/<name>.ts (DESIGN.md,
+// Benchmark runner: `npm run bench -- <name> [options]` runs bench/<name>.ts (docs/design.md "Measuring",
 // "Benchmarks are not tests": handwire and its peers side by side in one run, with ratios).
 //
 // A benchmark is a module in this folder exporting `main(args: string[]): Promise<void>`; it gets

@@ -1,4 +1,4 @@
-// The offer event log (CONTRACT.md §2 WatchOfferEvents, §3 "user-offers"): an append-only list of
+// The offer event log (docs/contract.md §2 WatchOfferEvents, §3 "user-offers"): an append-only list of
 // OfferEvents with dense offsets from 0, read from any offset and then tailed live.
 //
 // A reader is a cursor, not a queue: it holds the offset it will read next and looks events up in

@@ -1,4 +1,4 @@
-// Each user's current offer with its version, and the event log of every change (CONTRACT.md §2
+// Each user's current offer with its version, and the event log of every change (docs/contract.md §2
 // offers.v1.OfferService, §6 "Offers"): a change and its OfferEvent happen in one synchronous step.
 //
 // Concurrency: like UserStore, every operation is synchronous, so its check-then-write (the

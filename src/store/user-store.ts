@@ -1,5 +1,5 @@
 // The in-memory user store: unique usernames and emails (compared case-insensitively), UUID ids,
-// creation order, Unix-millisecond timestamps (CONTRACT.md §2 user.UserService, §6).
+// creation order, Unix-millisecond timestamps (docs/contract.md §2 user.UserService).
 //
 // Concurrency: many calls interleave at every `await`, so every operation here is synchronous —
 // its read-check-write cannot be interleaved with another's. A batch checks everything before it

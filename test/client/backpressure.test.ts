@@ -1,4 +1,4 @@
-// Backpressure both ways (DESIGN.md "Backpressure is real", HTTP/2 flow control under
+// Backpressure both ways (docs/design.md "Backpressure is real", HTTP/2 flow control under
 // PROTOCOL-HTTP2.md): a slow consumer of a server stream stops the reads, so the server stops
 // producing; a client stream pulls requests only as fast as the stream drains.
 

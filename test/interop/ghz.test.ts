@@ -105,7 +105,7 @@ async function countsOf(serve: ServeProcess, path: string): Promise<MethodCounts
   return {
     handled: value('grpc_server_handled_total'),
     handledOk: value('grpc_server_handled_total', 'OK'),
-    handledCancelled: value('grpc_server_handled_total', 'CANCELLED'),
+    handledCancelled: value('grpc_server_handled_total', 'Canceled'),
     received: value('grpc_server_msg_received_total'),
     sent: value('grpc_server_msg_sent_total'),
   };

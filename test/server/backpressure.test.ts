@@ -1,6 +1,6 @@
 // Backpressure both ways on a raw HTTP/2 client: a server stream stalls while the client does not
 // read, a client stream stalls while the handler does not read (HTTP/2 RFC 9113 §5.2 flow control;
-// DESIGN.md "Backpressure is real").
+// docs/design.md "Backpressure is real").
 
 import http2 from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';

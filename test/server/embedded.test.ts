@@ -1,4 +1,4 @@
-// The server embedded in a test suite (DESIGN.md "test authors"; grpc-go internal/grpctest leak
+// The server embedded in a test suite (docs/design.md "Who it is for": test authors; grpc-go internal/grpctest leak
 // checks): it starts in milliseconds on port 0 and, once closed, leaves nothing that keeps the
 // process alive — a child process running test/fixtures/embedded-child.ts must exit by itself.
 

@@ -1,4 +1,4 @@
-// The user store's rules and its atomicity under interleaved async callers (CONTRACT.md §2, §6),
+// The user store's rules and its atomicity under interleaved async callers (docs/contract.md §2),
 // explored with fast-check's scheduler through the user service's handlers, where the awaits are.
 
 import fc from 'fast-check';

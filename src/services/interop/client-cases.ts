@@ -328,7 +328,7 @@ export type InteropCaseName = keyof typeof INTEROP_CASES;
 
 /**
  * Runs one case, failing it if it takes longer than `timeoutMs` (30 s): a peer that never answers
- * must fail the case, not hang the program (DESIGN.md: a timer on every wait). The timeout also
+ * must fail the case, not hang the program (docs/design.md "A timer on every wait"). The timeout also
  * cancels the case's calls, which would otherwise run on alongside the next case.
  */
 export async function runInteropCase(

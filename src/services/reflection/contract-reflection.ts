@@ -1,5 +1,5 @@
 // Server reflection of what `handwire serve` serves: the contract's .proto files, health and
-// reflection itself (CONTRACT.md §2; grpc doc/server-reflection.md), in one call.
+// reflection itself (docs/contract.md §2; grpc doc/server-reflection.md), in one call.
 
 import type { Server } from '../../server/server.js';
 import {
