@@ -9,8 +9,9 @@
 // directly from the broker: every record exactly once, on both brokers.
 // A last scenario sends the retries by hand (handwire's protocol codecs as the client), to pin
 // what both brokers answer at the edges of duplicate detection: a retry among the last five
-// batches, one older than that, one with the same first sequence but fewer records, a gap, a
-// bumped epoch, and a producer id the broker never gave out.
+// batches, one older than that, one with the same first sequence but fewer records, a gap, an
+// epoch bumped by the producer (and the old epoch after it), and a producer id the broker never
+// gave out.
 
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import t, { type Test } from 'tap';
@@ -207,7 +208,7 @@ interface Answer {
   errorCode: number;
   baseOffset?: number;
   logStartOffset?: number;
-  /** InitProducerId: the producer id it gave is the one asked to bump; how far the epoch moved. */
+  /** InitProducerId: whether it gave the producer id asked about, and how far the epoch moved. */
   sameProducerId?: boolean;
   epochMoved?: number;
 }
@@ -295,16 +296,20 @@ void forBothBrokers(
       await produce('same first sequence, one record fewer', pid, epoch, 4, 1);
       await produce('a gap: sequence 16 where 14 is next', pid, epoch, 16, 2);
       await produce('the next batch after all that', pid, epoch, 14, 2);
-      const bumped = await initPid(pid, epoch);
+      // An idempotent producer (no transactional id) that asks again with its id and epoch is
+      // given a new producer id, not a bumped epoch (Kafka bumps epochs this way only for
+      // transactional ids); an idempotent producer bumps its epoch itself, starting again at 0.
+      const again = await initPid(pid, epoch);
       answers.push({
-        step: 'InitProducerId bumping the epoch',
-        errorCode: bumped.errorCode,
-        sameProducerId: bumped.producerId === pid,
-        epochMoved: bumped.producerEpoch - epoch,
+        step: 'InitProducerId with the current id and epoch',
+        errorCode: again.errorCode,
+        sameProducerId: again.producerId === pid,
+        epochMoved: again.producerEpoch - epoch,
       });
-      await produce('old epoch after the bump', pid, epoch, 16, 1);
-      await produce('new epoch, not starting at 0', pid, bumped.producerEpoch, 5, 1);
-      await produce('new epoch from 0', pid, bumped.producerEpoch, 0, 1);
+      await produce('a higher epoch, not starting at 0', pid, epoch + 1, 5, 1);
+      await produce('a higher epoch from 0', pid, epoch + 1, 0, 1);
+      await produce('the old epoch after that', pid, epoch, 16, 1);
+      await produce('the higher epoch, in sequence', pid, epoch + 1, 1, 1);
       await produce('a producer id never given out, sequence 7', pid + 1000, 0, 7, 1);
       await produce('that producer again, in sequence', pid + 1000, 0, 8, 1);
       await produce('not idempotent', -1, -1, -1, 1);
@@ -331,6 +336,8 @@ void forBothBrokers(
     );
     t.same(answer('a gap: sequence 16 where 14 is next'), [45, -1], 'so is a gap');
     t.same(answer('the next batch after all that'), [0, 14], 'nothing was stored by them');
+    t.same(answer('a higher epoch, not starting at 0'), [45, -1], 'a new epoch starts at 0');
+    t.same(answer('the old epoch after that'), [47, -1], 'then the old one is fenced');
     t.equal(
       outcome.answers.find((a) => a.errorCode === 45)?.logStartOffset,
       0,
