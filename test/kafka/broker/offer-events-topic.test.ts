@@ -93,10 +93,29 @@ t.test('a large log is cut into batches of at most 500 events; close stops the f
   for (let i = 0; i < 1200; i++) events.append(event(i));
   const { broker } = await brokerWithClient(t, { offerEvents: events });
   const partition = broker.topics.partition(OFFER_EVENTS_TOPIC, 0)!;
+  while (partition.logEndOffset < 1200) await new Promise((resolve) => setImmediate(resolve));
   t.equal(partition.logEndOffset, 1200);
   t.equal(partition.batchCount, 3);
   await broker.close();
   events.append(event(1200));
   await new Promise((resolve) => setImmediate(resolve));
   t.equal(partition.logEndOffset, 1200, 'not fed after close');
+});
+
+t.test('a long log is copied a few batches per event-loop turn, not in one go', async (t) => {
+  const events = new OfferEventLog();
+  for (let i = 0; i < 5000; i++) events.append(event(i));
+  const { broker } = await brokerWithClient(t, { offerEvents: events });
+  const partition = broker.topics.partition(OFFER_EVENTS_TOPIC, 0)!;
+  const seen: number[] = [];
+  while (partition.logEndOffset < 5000) {
+    seen.push(partition.logEndOffset);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  t.ok(seen.length >= 4, `the copy took ${seen.length} turns: other work ran in between`);
+  t.ok(
+    seen.every((offset, i) => i === 0 || offset - seen[i - 1]! <= 1000),
+    'at most two batches of 500 a turn',
+  );
+  t.equal(partition.batchCount, 10);
 });
