@@ -5,8 +5,10 @@
 // connection, librdkafka (confluent-kafka) on a new one after dropping the timed-out connection.
 // The broker has already stored the first copy, so it must answer the retry as a duplicate (with
 // the first copy's offset) instead of storing it again; the late response, when it comes, is
-// ignored (kafkajs) or lost with its connection (librdkafka). Afterwards the topic is read back
-// directly from the broker: every record exactly once, on both brokers.
+// ignored (kafkajs) or lost with its connection (librdkafka). With librdkafka the first Produce
+// *request* is also held back instead, so that it reaches the broker only after its retry (sent
+// on a new connection) was stored: the late original must then be the duplicate. Afterwards the
+// topic is read back directly from the broker: every record exactly once, on both brokers.
 // A last scenario sends the retries by hand (handwire's protocol codecs as the client), to pin
 // what both brokers answer at the edges of duplicate detection: a retry among the last five
 // batches, one older than that, one with the same first sequence but fewer records, a gap, an
@@ -18,6 +20,7 @@ import t, { type Test } from 'tap';
 import {
   buildRecordBatch,
   decodeRequestFrame,
+  decodeResponseFrame,
   readRecordBatchHeader,
 } from '../../../src/kafka/protocol/index.js';
 import { KafkaTestClient } from '../broker/kafka-test-client.js';
@@ -50,14 +53,18 @@ interface Outcome {
   records: ObservedRecord[];
 }
 
-/** A proxy in front of `bootstrap` that holds back the first Produce response for HELD_MS. */
-async function holdFirstProduceResponse(bootstrap: string): Promise<DelayingProxy> {
+/** A proxy in front of `bootstrap` that holds back the first Produce request or response. */
+function holdFirstProduce(
+  bootstrap: string,
+  what: 'request' | 'response' = 'response',
+): Promise<DelayingProxy> {
   let held = false;
-  return startDelayingProxy(bootstrap, (exchange) => {
+  const holdFirst = (exchange: { apiKey: number }) => {
     if (exchange.apiKey !== PRODUCE || held) return 0;
     held = true;
     return HELD_MS;
-  });
+  };
+  return startDelayingProxy(bootstrap, { [what]: holdFirst });
 }
 
 function produceRequestsSeen(proxy: DelayingProxy): ProduceSeen[] {
@@ -103,7 +110,7 @@ void forBothBrokers<Outcome>(
   'kafkajs: a Produce answered after the request timeout is retried and stored once',
   async ({ bootstrap, topic }) => {
     const name = topic('produce-retry-kafkajs');
-    const proxy = await holdFirstProduceResponse(bootstrap);
+    const proxy = await holdFirstProduce(bootstrap);
     try {
       const kafka = new Kafka({
         clientId: 'handwire-test-produce-retry',
@@ -156,15 +163,32 @@ void forBothBrokers<Outcome>(
 );
 
 const confluentSkip = pythonClientSkip('confluent-kafka');
-if (confluentSkip !== false) {
-  t.test('confluent-kafka', { skip: confluentSkip }, async () => {});
-} else {
-  void forBothBrokers<Outcome>(
+/**
+ * confluent-kafka, the first Produce response held back; then the first Produce *request* held
+ * back instead: the retry on a new connection is stored first, and the original, reaching the
+ * broker after it on the connection the client dropped, is answered as a duplicate to nobody.
+ */
+const CONFLUENT_CASES = [
+  ['response', 'a Produce answered after socket.timeout.ms is retried and stored once'],
+  ['request', 'a Produce that reaches the broker after its retry is stored once'],
+] as const;
+for (const [what, title] of CONFLUENT_CASES) {
+  if (confluentSkip !== false) {
+    t.test(`confluent-kafka: ${title}`, { skip: confluentSkip }, async () => {});
+    continue;
+  }
+  void forBothBrokers<
+    Outcome & {
+      originalReachedBrokerAfterRetry: boolean;
+      /** What the broker answered to the original (held) request: [error code, base offset]. */
+      originalAnswer: [number, number] | undefined;
+    }
+  >(
     t,
-    'confluent-kafka: a Produce answered after socket.timeout.ms is retried and stored once',
+    `confluent-kafka: ${title}`,
     async ({ bootstrap, topic }) => {
-      const name = topic('produce-retry-confluent');
-      const proxy = await holdFirstProduceResponse(bootstrap);
+      const name = topic(`produce-retry-confluent-${what}`);
+      const proxy = await holdFirstProduce(bootstrap, what);
       try {
         const told = await pythonProduce(
           'confluent-kafka',
@@ -176,9 +200,16 @@ if (confluentSkip !== false) {
           { 'socket.timeout.ms': REQUEST_TIMEOUT_MS, 'linger.ms': 50 },
         );
         await proxy.settled();
+        const [original, retry] = proxy.exchanges.filter((e) => e.apiKey === PRODUCE);
+        const answer =
+          original?.response &&
+          decodeResponseFrame(PRODUCE, original.apiVersion, original.response).body.responses[0]
+            ?.partitionResponses[0];
         return {
+          originalAnswer: answer ? [answer.errorCode, answer.baseOffset] : undefined,
           told: [told],
           produceRequests: produceRequestsSeen(proxy),
+          originalReachedBrokerAfterRetry: (original?.sentAt ?? 0) > (retry?.sentAt ?? 0),
           records: await kcatConsume(bootstrap, name),
         };
       } finally {
@@ -187,6 +218,18 @@ if (confluentSkip !== false) {
     },
     (t, outcome) => {
       check(t, outcome, 3);
+      t.equal(
+        outcome.originalReachedBrokerAfterRetry,
+        what === 'request',
+        what === 'request'
+          ? 'the held request reached the broker after its retry'
+          : 'the original request reached the broker first',
+      );
+      t.same(
+        outcome.originalAnswer,
+        [0, 0],
+        'the original is answered with offset 0: stored then, or a duplicate of the retry',
+      );
       t.same(
         outcome.told,
         [

@@ -6,9 +6,13 @@
 //   that clients, which connect to the brokers a Metadata response names, stay behind the proxy.
 //   Host and port are written as the host's bytes followed by an int32 port in every version
 //   (classic or compact string), and the host stays the same, so only the port's 4 bytes change;
-// - passes each response to `hold(exchange)`: a number of milliseconds to delay that one response
-//   (later responses on the connection are not held up), or 0 to forward it at once.
-// Everything is loopback only; close() drops every connection and held response.
+// - passes each response to `hold.response(exchange)`: a number of milliseconds to delay that one
+//   response (later responses on the connection are not held up), or 0 to forward it at once;
+// - passes each request to `hold.request(exchange)`: milliseconds to delay it on its way to the
+//   broker. Later requests of the connection wait behind it (TCP keeps their order), and a
+//   client that closes meanwhile does not take them back: they still reach the broker, as bytes
+//   a slow network delivers after the sender gave up, and the broker side closes once answered.
+// Everything is loopback only; close() drops every connection and held message.
 
 import net from 'node:net';
 
@@ -20,7 +24,11 @@ export interface ProxiedExchange {
   correlationId: number;
   /** The request as sent, without its size prefix. */
   request: Buffer;
-  /** When the response came from the broker, and when the proxy forwarded it (ms, performance.now). */
+  /** When the request reached the broker (ms, performance.now). */
+  sentAt?: number;
+  /** The broker's response, without its size prefix (as the broker sent it: before rewriting). */
+  response?: Buffer;
+  /** When the response came from the broker, and when the proxy forwarded it. */
   respondedAt?: number;
   forwardedAt?: number;
 }
@@ -29,7 +37,8 @@ export interface DelayingProxy {
   readonly address: string;
   /** Every request seen so far, in the order sent. */
   readonly exchanges: readonly ProxiedExchange[];
-  /** Resolves once every held response has been forwarded (or dropped with its connection). */
+  /** Resolves once every held message has been forwarded (a response may be dropped with its
+   * connection) and every request sent on was answered. */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,13 +85,26 @@ function framed(frame: Buffer): Buffer {
 /** Starts the proxy on 127.0.0.1 (a free port) in front of `upstream` ("127.0.0.1:PORT"). */
 export async function startDelayingProxy(
   upstream: string,
-  hold: (exchange: ProxiedExchange) => number,
+  hold: {
+    request?: (exchange: ProxiedExchange) => number;
+    response?: (exchange: ProxiedExchange) => number;
+  },
 ): Promise<DelayingProxy> {
   const [upstreamHost, upstreamPortText] = upstream.split(':') as [string, string];
   const upstreamPort = Number(upstreamPortText);
   const exchanges: ProxiedExchange[] = [];
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  /** Requests held or not yet answered, over all connections. */
+  let unanswered = 0;
   let connections = 0;
   let ownEndpoint: Buffer | undefined;
   const brokerEndpoint = endpoint(upstreamHost, upstreamPort);
@@ -92,6 +114,11 @@ export async function startDelayingProxy(
     const broker = net.connect(upstreamPort, upstreamHost);
     sockets.add(client).add(broker);
     const pending = new Map<number, ProxiedExchange>();
+    let queue = Promise.resolve();
+    let clientGone = false;
+    const dropBrokerWhenDone = () => {
+      if (clientGone && pending.size === 0) drop();
+    };
     const requests = new FrameSplitter((frame) => {
       const exchange: ProxiedExchange = {
         connection,
@@ -102,11 +129,18 @@ export async function startDelayingProxy(
       };
       pending.set(exchange.correlationId, exchange);
       exchanges.push(exchange);
-      broker.write(framed(frame));
+      unanswered++;
+      const delay = hold.request?.(exchange) ?? 0;
+      const bytes = framed(Buffer.from(frame));
+      queue = queue.then(async () => {
+        if (delay > 0) await sleep(delay);
+        exchange.sentAt = performance.now();
+        if (!broker.destroyed) broker.write(bytes);
+      });
     });
     const responses = new FrameSplitter((frame) => {
       const exchange = pending.get(frame.readInt32BE(0));
-      pending.delete(frame.readInt32BE(0));
+      if (pending.delete(frame.readInt32BE(0))) unanswered--;
       let out = frame;
       if (
         exchange !== undefined &&
@@ -118,16 +152,14 @@ export async function startDelayingProxy(
         if (exchange !== undefined) exchange.forwardedAt = performance.now();
         if (!client.destroyed) client.write(framed(out));
       };
-      if (exchange !== undefined) exchange.respondedAt = performance.now();
-      const delay = exchange === undefined ? 0 : hold(exchange);
-      if (delay <= 0) forward();
-      else {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          forward();
-        }, delay);
-        timers.add(timer);
+      if (exchange !== undefined) {
+        exchange.respondedAt = performance.now();
+        exchange.response = Buffer.from(frame);
       }
+      const delay = exchange === undefined ? 0 : (hold.response?.(exchange) ?? 0);
+      if (delay <= 0) forward();
+      else void sleep(delay).then(forward);
+      dropBrokerWhenDone();
     });
     client.on('data', (chunk: Buffer) => requests.push(chunk));
     broker.on('data', (chunk: Buffer) => responses.push(chunk));
@@ -136,8 +168,17 @@ export async function startDelayingProxy(
       broker.destroy();
       sockets.delete(client);
       sockets.delete(broker);
+      unanswered -= pending.size;
+      pending.clear();
     };
-    client.on('error', drop).on('close', drop);
+    // A client that goes away leaves its requests on their way: the broker side closes once they
+    // have all been sent and answered (or with the broker, or on close()).
+    const clientClosed = () => {
+      clientGone = true;
+      client.destroy();
+      void queue.then(dropBrokerWhenDone);
+    };
+    client.on('error', clientClosed).on('close', clientClosed);
     broker.on('error', drop).on('close', drop);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -147,7 +188,13 @@ export async function startDelayingProxy(
     address: `${upstreamHost}:${port}`,
     exchanges,
     settled: async () => {
-      while (timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      const deadline = performance.now() + 20_000;
+      while (timers.size > 0 || unanswered > 0) {
+        if (performance.now() > deadline) {
+          throw new Error(`${timers.size} held, ${unanswered} unanswered after 20 s`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
