@@ -1,6 +1,7 @@
-// The status of a client stream that closed without a grpc-status: RST_STREAM codes, GOAWAY and
-// lost connections as GrpcErrors, and whether the server's application can have seen the call
-// (grpc PROTOCOL-HTTP2.md "Errors"; gRFC A6 "Transparent Retries").
+// The status of a client stream that closed without a grpc-status, or could not open: RST_STREAM
+// codes, GOAWAY, lost connections and refused requests as GrpcErrors, and whether the server's
+// application can have seen the call (grpc PROTOCOL-HTTP2.md "Errors"; gRFC A6 "Transparent
+// Retries").
 
 import http2, { type ClientHttp2Stream } from 'node:http2';
 import { GrpcError } from '../transport/grpc-error.js';
@@ -87,4 +88,38 @@ export function describeBrokenStream(
     Status.INTERNAL,
     `the server at ${label} ended the response without a grpc-status trailer`,
   );
+}
+
+/** node:http2's errors for a request on a session that is closing or gone. */
+const SESSION_GONE_ERRORS: ReadonlySet<unknown> = new Set([
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_OUT_OF_STREAMS',
+]);
+
+/** Why `session.request()` threw: the session's fault (retryable) or the request's. */
+export function describeFailedRequest(error: unknown, connection: Connection): BrokenStream {
+  const session = connection.session;
+  const reason = (error as Error).message;
+  if (
+    SESSION_GONE_ERRORS.has((error as { code?: unknown } | undefined)?.code) ||
+    session.destroyed ||
+    session.closed
+  ) {
+    // The session was closing (GOAWAY) or gone: nothing left the client (A6 case 1).
+    return {
+      error: new GrpcError(Status.UNAVAILABLE, `the call could not start: ${reason}`, {
+        cause: error,
+      }),
+      neverProcessed: true,
+    };
+  }
+  // Headers node:http2 refuses to send (a bad user-agent, say) are the caller's error, and
+  // another attempt would fail the same way: INTERNAL, as grpc-go reports invalid metadata.
+  return {
+    error: new GrpcError(Status.INTERNAL, `the request headers could not be sent: ${reason}`, {
+      cause: error,
+    }),
+    neverProcessed: false,
+  };
 }

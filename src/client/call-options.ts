@@ -1,8 +1,10 @@
 // Per-call options of a client call (grpc PROTOCOL-HTTP2.md "Requests": Timeout, Custom-Metadata,
 // Message-Encoding; wait-for-ready semantics from grpc doc/wait-for-ready.md).
 
+import { GrpcError } from '../transport/grpc-error.js';
 import { GRPC_PREVIOUS_RPC_ATTEMPTS } from '../transport/headers.js';
 import { Metadata } from '../transport/metadata.js';
+import { Status } from '../transport/status.js';
 
 export interface CallOptions {
   /** Aborting it cancels the call: CANCELLED (DEADLINE_EXCEEDED for `AbortSignal.timeout`). */
@@ -55,4 +57,10 @@ export function attemptOptions(options: CallOptions, n: number): CallOptions {
   const metadata = options.metadata?.clone() ?? new Metadata();
   metadata.set(GRPC_PREVIOUS_RPC_ATTEMPTS, String(n - 1));
   return { ...options, metadata };
+}
+
+/** The error of a call whose deadline passed. */
+export function deadlineExceeded(options: CallOptions): GrpcError {
+  const budget = options.timeoutMs !== undefined ? ` of ${options.timeoutMs} ms` : '';
+  return new GrpcError(Status.DEADLINE_EXCEEDED, `the call's deadline${budget} was exceeded`);
 }

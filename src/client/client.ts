@@ -2,6 +2,7 @@
 // grpc PROTOCOL-HTTP2.md (unary, server streaming, client streaming, bidi), with interceptors.
 
 import { GrpcError } from '../transport/grpc-error.js';
+import { composeInterceptors } from '../transport/interceptor-chain.js';
 import { writeMessage } from '../transport/messages.js';
 import type { MethodDefinition, ServiceDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
@@ -10,12 +11,7 @@ import { type CallOptions, deadlineOf } from './call-options.js';
 import type { Channel } from './channel.js';
 import { HedgingCall } from './hedging-call.js';
 import { Http2Call } from './http2-call.js';
-import {
-  type ClientCall,
-  type ClientInterceptor,
-  type ClientNext,
-  composeClientInterceptors,
-} from './interceptor.js';
+import type { ClientCall, ClientInterceptor, ClientNext } from './interceptor.js';
 import { ResponseStream } from './response-stream.js';
 import { RetryingCall } from './retrying-call.js';
 
@@ -60,21 +56,24 @@ export function createClient<S extends ServiceDefinition>(
     const chain =
       interceptors.length === 0
         ? undefined
-        : composeClientInterceptors(interceptors, (call) =>
+        : composeInterceptors<ClientNext>(interceptors, (call) =>
             Promise.resolve(direct(call.request, call.options)),
           );
     const withDefaults = (callOptions: CallOptions | undefined): CallOptions =>
       defaults === undefined ? (callOptions ?? EMPTY_OPTIONS) : { ...defaults, ...callOptions };
     const streamsResponses = method.kind === 'serverStreaming' || method.kind === 'bidiStreaming';
     client[name] =
-      chain === undefined
+      chain === undefined && defaults === undefined
         ? (request: unknown, callOptions?: CallOptions) =>
-            direct(request, withDefaults(callOptions))
-        : streamsResponses
+            direct(request, callOptions ?? EMPTY_OPTIONS)
+        : chain === undefined
           ? (request: unknown, callOptions?: CallOptions) =>
-              lazyStream(chain, { method, request, options: withDefaults(callOptions) })
-          : (request: unknown, callOptions?: CallOptions) =>
-              chain({ method, request, options: withDefaults(callOptions) });
+              direct(request, withDefaults(callOptions))
+          : streamsResponses
+            ? (request: unknown, callOptions?: CallOptions) =>
+                lazyStream(chain, { method, request, options: withDefaults(callOptions) })
+            : (request: unknown, callOptions?: CallOptions) =>
+                chain({ method, request, options: withDefaults(callOptions) });
   }
   return client as Client<S>;
 }
@@ -114,11 +113,13 @@ function encodingOf(options: CallOptions, index: number): string {
 /** Collects the single response of a unary or client-streaming call. */
 class SingleResponse<Res> {
   private response: Res | undefined;
-  private count = 0;
+  private count: number;
   constructor(
     private readonly resolve: (response: Res) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    this.count = 0;
+  }
   onMessage(message: Res): void {
     this.response = message;
     this.count++;
@@ -148,42 +149,41 @@ function unaryCall<Req, Res>(
   return new Promise<Res>((resolve, reject) => {
     const sink = new SingleResponse(resolve, reject);
     // Encoded before the call starts, so a message the codec rejects fails without a stream.
-    const frame = writeMessage(method.requestCodec, request, encodingOf(options, 0));
-    if (!(frame instanceof Promise)) startSingleRequest(channel, method, frame, options, sink);
-    else frame.then((bytes) => startSingleRequest(channel, method, bytes, options, sink), reject);
+    const encoding = options.compression === undefined ? 'identity' : encodingOf(options, 0);
+    const frame = writeMessage(method.requestCodec, request, encoding);
+    if (!(frame instanceof Promise)) startCall(channel, method, options, sink, frame);
+    else frame.then((bytes) => startCall(channel, method, options, sink, bytes), reject);
   });
 }
 
-/** Starts a call of any shape under its method's retry or hedging policy (gRFC A6). */
+/**
+ * Starts a call of any shape under its method's retry or hedging policy (gRFC A6); a call whose
+ * request is one message (unary, server streaming) passes its one frame, sent with END_STREAM.
+ */
 function startCall<Req, Res>(
   channel: Channel,
   method: MethodDefinition<Req, Res>,
   options: CallOptions,
   sink: ResponseSink<Res>,
+  frame?: Buffer,
 ): CallHandle {
   const policy = channel.callPolicyFor(method.path);
-  // Without a policy the call is one HTTP/2 stream (sent again once, transparently, if the
-  // server never processed it); the retry and hedging machinery runs only when a policy asks.
-  const call =
-    policy === undefined
-      ? new Http2Call(channel, method, options, deadlineOf(options), sink, true)
-      : policy.kind === 'hedge'
-        ? new HedgingCall(channel, method, options, policy.policy, sink)
-        : new RetryingCall(channel, method, options, policy.policy, sink);
+  let call: CallHandle;
+  if (policy === undefined) {
+    // Without a policy the call is one HTTP/2 stream (sent again once, transparently, if the
+    // server never processed it); the retry and hedging machinery runs only when a policy asks.
+    const deadline =
+      options.timeoutMs === undefined && options.deadline === undefined
+        ? undefined
+        : deadlineOf(options);
+    call = new Http2Call(channel, method, options, deadline, sink, true);
+  } else if (policy.kind === 'hedge') {
+    call = new HedgingCall(channel, method, options, policy.policy, sink);
+  } else {
+    call = new RetryingCall(channel, method, options, policy.policy, sink);
+  }
   call.start();
-  return call;
-}
-
-/** Starts a call whose request is one message: unary or server streaming. */
-function startSingleRequest<Req, Res>(
-  channel: Channel,
-  method: MethodDefinition<Req, Res>,
-  frame: Buffer,
-  options: CallOptions,
-  sink: ResponseSink<Res>,
-): CallHandle {
-  const call = startCall(channel, method, options, sink);
-  call.end(frame);
+  if (frame !== undefined) call.end(frame);
   return call;
 }
 
@@ -196,11 +196,11 @@ function serverStreamingCall<Req, Res>(
   const responses = new ResponseStream<Res>();
   const frame = writeMessage(method.requestCodec, request, encodingOf(options, 0));
   if (!(frame instanceof Promise)) {
-    responses.call = startSingleRequest(channel, method, frame, options, responses);
+    responses.call = startCall(channel, method, options, responses, frame);
   } else {
     frame.then(
       (bytes) => {
-        responses.call = startSingleRequest(channel, method, bytes, options, responses);
+        responses.call = startCall(channel, method, options, responses, bytes);
       },
       (error: unknown) => responses.onEnd(GrpcError.from(error)),
     );

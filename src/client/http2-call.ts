@@ -1,6 +1,7 @@
-// One client call on one HTTP/2 stream: request headers, Length-Prefixed-Messages, then the
-// response headers, messages and trailers, down to one status (grpc PROTOCOL-HTTP2.md "Requests",
-// "Responses"; http-grpc-status-mapping.md; statuscodes.md for the codes the client reports).
+// One client call on one HTTP/2 stream: node:http2 glue from request headers to one status (grpc
+// PROTOCOL-HTTP2.md "Requests", "Responses"; the wire halves are in transport/requests.ts,
+// messages.ts and responses.ts; statuscodes.md for the codes the client reports). A plain call
+// (no retry policy) is sent again once if the server never processed it (gRFC A6).
 
 import http2, {
   type ClientHttp2Stream,
@@ -13,6 +14,7 @@ import { MessageReader } from '../transport/messages.js';
 import { Metadata } from '../transport/metadata.js';
 import { requestHeaders } from '../transport/requests.js';
 import {
+  OK_STATUS,
   type ReceivedStatus,
   readResponseHeaders,
   readTrailers,
@@ -20,22 +22,14 @@ import {
 } from '../transport/responses.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import { Status } from '../transport/status.js';
-import { describeBrokenStream } from './broken-stream.js';
+import { describeBrokenStream, describeFailedRequest } from './broken-stream.js';
 import type { ResponseSink } from './call-handle.js';
-import type { CallOptions } from './call-options.js';
+import { type CallOptions, deadlineExceeded } from './call-options.js';
 import type { Channel } from './channel.js';
 import type { Connection } from './subchannel.js';
 import { Waiters } from './waiters.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
-
-/** A status OK without trailing metadata, shared: only its code is read. */
-const OK_STATUS: ReceivedStatus = Object.freeze({
-  code: Status.OK,
-  message: '',
-  details: [],
-  metadata: new Metadata(),
-}) as ReceivedStatus;
 
 /** The call a stream carries, kept on the stream so one listener per event serves all calls. */
 const CALL = Symbol('handwire.client.call');
@@ -135,10 +129,12 @@ export class Http2Call<Req, Res> {
       this.onAbort = () => this.finish(GrpcError.from(signal.reason));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    this.pick();
+    const ready = this.channel.pickReady();
+    if (ready !== undefined) this.open(ready);
+    else this.pick();
   }
 
-  /** Asks the channel for a connection: a ready one at once, else when one is. */
+  /** Waits for the channel to have a connection (none was ready). */
   private pick(): void {
     const ready = this.channel.pickReady();
     if (ready !== undefined) {
@@ -160,7 +156,7 @@ export class Http2Call<Req, Res> {
     if (this.done) return false;
     if (this.replay !== undefined) this.keep(frame);
     if (this.stream === undefined) {
-      this.queue(frame);
+      this.queued = [...(this.queued ?? []), frame];
       return false;
     }
     return this.stream.write(frame);
@@ -185,19 +181,13 @@ export class Http2Call<Req, Res> {
     else this.replay!.push(frame);
   }
 
-  /** Keeps a frame written before the stream exists, for open() to send. */
-  private queue(frame: Buffer): void {
-    if (this.queued === undefined) this.queued = [];
-    this.queued.push(frame);
-  }
-
   /** Half-closes the request side: no more messages (END_STREAM). */
   end(frame?: Buffer): void {
     if (this.done) return;
     this.requestEnded = true;
     if (frame !== undefined && this.replay !== undefined) this.keep(frame);
     if (this.stream === undefined) {
-      if (frame !== undefined) this.queue(frame);
+      if (frame !== undefined) this.queued = [...(this.queued ?? []), frame];
       this.endQueued = true;
     } else if (frame !== undefined) this.stream.end(frame);
     else this.stream.end();
@@ -237,27 +227,9 @@ export class Http2Call<Req, Res> {
     } catch (error) {
       connection.release();
       this.connection = undefined;
-      if (isSessionGone(error, connection)) {
-        // The session was closing (GOAWAY) or gone: nothing left the client (A6 case 1).
-        this.neverProcessed = true;
-        this.finish(
-          new GrpcError(
-            Status.UNAVAILABLE,
-            `the call could not start: ${(error as Error).message}`,
-            { cause: error },
-          ),
-        );
-        return;
-      }
-      // Headers node:http2 refuses to send (a bad user-agent, say) are the caller's error, and
-      // another attempt would fail the same way: INTERNAL, as grpc-go reports invalid metadata.
-      this.finish(
-        new GrpcError(
-          Status.INTERNAL,
-          `the request headers could not be sent: ${(error as Error).message}`,
-          { cause: error },
-        ),
-      );
+      const failed = describeFailedRequest(error, connection);
+      this.neverProcessed = failed.neverProcessed;
+      this.finish(failed.error);
       return;
     }
     this.stream = stream;
@@ -279,7 +251,7 @@ export class Http2Call<Req, Res> {
       }
     } else {
       for (const frame of queued) stream.write(frame);
-      this.onDrain();
+      this.drainWaiters?.wake();
     }
   }
 
@@ -308,6 +280,7 @@ export class Http2Call<Req, Res> {
       head.encoding,
       this.channel.options.maxReceiveMessageLength,
       'response',
+      this.sink,
       this,
     );
     if (this.options.onHeader !== undefined) {
@@ -333,11 +306,6 @@ export class Http2Call<Req, Res> {
 
   onData(chunk: Buffer): void {
     if (!this.done) this.reader?.push(chunk);
-  }
-
-  /** A response message, in order (MessageSink). */
-  onMessage(message: Res): void {
-    if (!this.done) this.sink.onMessage(message);
   }
 
   /** The response's bytes broke a rule: framing, size, compression or the codec. */
@@ -429,26 +397,4 @@ export class Http2Call<Req, Res> {
     this.endQueued = this.requestEnded;
     this.pick();
   }
-}
-
-/** node:http2's errors for a request on a session that is closing or gone. */
-const SESSION_GONE_ERRORS: ReadonlySet<unknown> = new Set([
-  'ERR_HTTP2_GOAWAY_SESSION',
-  'ERR_HTTP2_INVALID_SESSION',
-  'ERR_HTTP2_OUT_OF_STREAMS',
-]);
-
-/** True when `session.request()` failed because of the session, not the request. */
-function isSessionGone(error: unknown, connection: Connection): boolean {
-  const session = connection.session;
-  return (
-    SESSION_GONE_ERRORS.has((error as { code?: unknown } | undefined)?.code) ||
-    session.destroyed ||
-    session.closed
-  );
-}
-
-function deadlineExceeded(options: CallOptions): GrpcError {
-  const budget = options.timeoutMs !== undefined ? ` of ${options.timeoutMs} ms` : '';
-  return new GrpcError(Status.DEADLINE_EXCEEDED, `the call's deadline${budget} was exceeded`);
 }

@@ -24,13 +24,3 @@ export type ClientNext = (call: ClientCall) => Promise<unknown>;
 
 /** An interceptor wraps `next`. Throwing (a GrpcError, ideally) fails the call. */
 export type ClientInterceptor = (next: ClientNext) => ClientNext;
-
-/** Composes interceptors around `innermost`; the first interceptor runs first. */
-export function composeClientInterceptors(
-  interceptors: readonly ClientInterceptor[],
-  innermost: ClientNext,
-): ClientNext {
-  let next = innermost;
-  for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next);
-  return next;
-}

@@ -35,12 +35,4 @@ export function handlerAsNext(handler: AnyHandler): ServerNext {
   return async (call) => handler(call.request, call.context);
 }
 
-/** Composes interceptors around `innermost`; the first interceptor runs first. */
-export function composeInterceptors(
-  interceptors: readonly ServerInterceptor[],
-  innermost: ServerNext,
-): ServerNext {
-  let next = innermost;
-  for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next);
-  return next;
-}
+export { composeInterceptors } from '../transport/interceptor-chain.js';

@@ -11,7 +11,11 @@
 //     not reconnect at once) → graceful GOAWAY, then closed `maxConnectionAgeGraceMs` later.
 
 import { constants, type Http2Session } from 'node:http2';
-import type { ServerLogger } from './server-options.js';
+
+/** Where a GOAWAY the server sends is logged (the server's ServerLogger fits). */
+export interface GoAwayLogger {
+  warn?(details: object, message: string): void;
+}
 
 export interface ConnectionPolicy {
   keepaliveTimeMs: number;
@@ -55,7 +59,7 @@ export class SessionManager {
 
   private readonly session: Http2Session;
   private readonly policy: ConnectionPolicy;
-  private readonly logger: ServerLogger;
+  private readonly logger: GoAwayLogger;
   private readonly peer: string;
   private pingStrikes = 0;
   private lastPingAt = 0;
@@ -76,7 +80,7 @@ export class SessionManager {
   /** Set while a graceful GOAWAY waits for its PING ack; bounds that wait. */
   private drainTimer: NodeJS.Timeout | undefined;
 
-  constructor(session: Http2Session, policy: ConnectionPolicy, logger: ServerLogger, peer: string) {
+  constructor(session: Http2Session, policy: ConnectionPolicy, logger: GoAwayLogger, peer: string) {
     this.session = session;
     this.policy = policy;
     this.logger = logger;

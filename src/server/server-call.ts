@@ -1,46 +1,24 @@
-// One gRPC call on one HTTP/2 stream, server side (grpc PROTOCOL-HTTP2.md "Requests" and
-// "Responses"): decode the length-prefixed request messages, run the handler, write the response
-// headers, the messages and the trailers that carry the status.
-//
-//   Response → (Response-Headers *Length-Prefixed-Message Trailers) / Trailers-Only
-//
-// Everything that ends a call goes through `finish(status)`, once: the handler's result, a thrown
-// error, the deadline, a client's RST_STREAM, a server shutdown.
+// One gRPC call on one HTTP/2 stream, server side: node:http2 glue and dispatch (grpc
+// PROTOCOL-HTTP2.md "Requests", "Responses"; the wire halves are in transport/messages.ts and
+// transport/responses.ts). Everything that ends a call goes through `finish(status)`, once: the
+// handler's result, a thrown error, the deadline, a client's RST_STREAM, a server shutdown.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { GrpcError } from '../transport/grpc-error.js';
-import { GRPC_STATUS } from '../transport/headers.js';
 import { MessageReader, writeMessage } from '../transport/messages.js';
-import type { Metadata } from '../transport/metadata.js';
 import type { Admission } from '../transport/requests.js';
-import { responseHeaders, statusTrailers } from '../transport/responses.js';
+import { responseHeaders, trailersFor } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
 import { type CallControl, ServerCallContext } from './call-context.js';
 import type { ServerCall as InterceptedCall } from './interceptor.js';
-import type { RegisteredMethod } from './registered-method.js';
+import type { CallEnvironment, RegisteredMethod } from './registered-method.js';
 import { RequestStream } from './request-stream.js';
-import type { EarlyResponseHeaders } from './server-options.js';
 
-/** What every call needs from the server that runs it. */
-export interface CallEnvironment {
-  readonly maxReceiveMessageLength: number;
-  /** Pino-compatible: the real error behind an INTERNAL status is logged here, never sent. */
-  readonly logger: { error(details: object, message: string): void };
-  /** Headers for a call that ends before its handler (and the interceptors) ran. */
-  readonly earlyResponseHeaders: EarlyResponseHeaders | undefined;
-  /** Called once when the call ends, whatever ended it (the server's bookkeeping). */
-  onCallEnd(call: ServerCall): void;
-  /** Called once when the call's HTTP/2 stream closes: after its last DATA and trailers left. */
-  onStreamClose(): void;
-}
-
-/** Trailers of a call that succeeded with no trailing metadata: built once, sent often. */
-const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ [GRPC_STATUS]: '0' });
 const IDENTITY = 'identity';
 /** Response headers now, trailers when Node asks for them ('wantTrailers'). */
 const RESPOND_THEN_TRAILERS = { waitForTrailers: true } as const;
 
-export class ServerCall implements CallControl {
+export class Http2ServerCall implements CallControl {
   readonly context: ServerCallContext;
   headersSent = false;
   /** True once the status is decided: nothing more is read, written or dispatched. */
@@ -51,7 +29,7 @@ export class ServerCall implements CallControl {
   private readonly stream: ServerHttp2Stream;
   private readonly requestHeaders: IncomingHttpHeaders;
   private readonly registered: RegisteredMethod;
-  private readonly env: CallEnvironment;
+  private readonly env: CallEnvironment<Http2ServerCall>;
   private readonly reader: MessageReader<unknown>;
   private deadlineTimer: NodeJS.Timeout | undefined;
 
@@ -61,13 +39,13 @@ export class ServerCall implements CallControl {
   /** The request stream of a client-streaming or bidi call. */
   private requestStream: RequestStream<unknown> | undefined;
   /** Trailers waiting for Node's 'wantTrailers' once the last DATA frame is queued. */
-  private pendingTrailers: OutgoingHttpHeaders = OK_TRAILERS;
+  private pendingTrailers: OutgoingHttpHeaders | undefined;
 
   constructor(
     stream: ServerHttp2Stream,
     headers: IncomingHttpHeaders,
     admission: Admission<RegisteredMethod>,
-    env: CallEnvironment,
+    env: CallEnvironment<Http2ServerCall>,
     peer: string,
   ) {
     const registered = admission.method;
@@ -81,6 +59,7 @@ export class ServerCall implements CallControl {
       admission.requestEncoding,
       env.maxReceiveMessageLength,
       'request',
+      this,
       this,
     );
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
@@ -255,7 +234,8 @@ export class ServerCall implements CallControl {
   private sendSingleResponse(message: unknown): void {
     let frame: Buffer | Promise<Buffer>;
     try {
-      frame = writeMessage(this.registered.definition.responseCodec, message, this.encodingOf(0));
+      const encoding = this.context.responseEncoding === IDENTITY ? IDENTITY : this.encodingOf(0);
+      frame = writeMessage(this.registered.definition.responseCodec, message, encoding);
     } catch (error) {
       this.fail(error);
       return;
@@ -269,7 +249,7 @@ export class ServerCall implements CallControl {
     if (this.finished) return;
     this.sendHeaders();
     this.finished = true;
-    this.pendingTrailers = this.trailersFor(undefined);
+    this.pendingTrailers = trailersFor(undefined, this.context.responseTrailersIfAny);
     this.stream.end(frame);
     this.complete();
   };
@@ -311,6 +291,7 @@ export class ServerCall implements CallControl {
     return decide === undefined || decide(index) ? encoding : IDENTITY;
   }
 
+  /** Resolves on 'drain', or on 'close' (a stream that ends never drains). */
   private drained(): Promise<void> {
     const stream = this.stream;
     return new Promise((resolve) => {
@@ -337,7 +318,7 @@ export class ServerCall implements CallControl {
       this.context.cancel(error);
       this.requestStream?.fail(error);
     }
-    const trailers = this.trailersFor(error);
+    const trailers = trailersFor(error, this.context.responseTrailersIfAny);
     if (!stream.destroyed && !stream.closed) {
       if (!this.headersSent) {
         // Trailers-Only: one HEADERS frame with END_STREAM carrying the status.
@@ -358,18 +339,6 @@ export class ServerCall implements CallControl {
     this.complete();
   }
 
-  /** The trailers that carry `error`'s status (OK when undefined) and the trailing metadata. */
-  private trailersFor(error: GrpcError | undefined): OutgoingHttpHeaders {
-    const trailing = this.context.responseTrailersIfAny;
-    if (error === undefined && (trailing === undefined || trailing.size === 0)) return OK_TRAILERS;
-    return statusTrailers({
-      code: error?.code ?? Status.OK,
-      message: error?.message ?? '',
-      details: error?.details ?? [],
-      metadata: mergeMetadata(trailing, error),
-    });
-  }
-
   /** Releases the call's timer and tells the server the call is over. */
   private complete(): void {
     if (this.deadlineTimer !== undefined) {
@@ -381,7 +350,7 @@ export class ServerCall implements CallControl {
 
   /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
   onWantTrailers(): void {
-    this.stream.sendTrailers(this.pendingTrailers);
+    this.stream.sendTrailers(this.pendingTrailers ?? trailersFor(undefined, undefined));
   }
 
   onDeadline(): void {
@@ -407,7 +376,7 @@ export class ServerCall implements CallControl {
 // Stream listeners shared by every call: each finds its call on the stream, so starting a call
 // allocates no listener closures (this is the hot path of every unary call).
 const CALL = Symbol('handwire.call');
-type CallStream = ServerHttp2Stream & { [CALL]: ServerCall };
+type CallStream = ServerHttp2Stream & { [CALL]: Http2ServerCall };
 
 function onStreamData(this: CallStream, chunk: Buffer): void {
   this[CALL].onData(chunk);
@@ -424,17 +393,6 @@ function onStreamWantTrailers(this: CallStream): void {
 function uncork(stream: ServerHttp2Stream): void {
   stream.uncork();
 }
-function onCallDeadline(call: ServerCall): void {
+function onCallDeadline(call: Http2ServerCall): void {
   call.onDeadline();
-}
-/** A stream error is always followed by 'close', which cancels the call; this keeps the error
- * from being thrown as an unhandled 'error' event. */
-/** Trailing metadata: what the handler set, plus what the error carries. */
-function mergeMetadata(
-  trailers: Metadata | undefined,
-  error: GrpcError | undefined,
-): Metadata | undefined {
-  if (error === undefined || error.metadata.size === 0) return trailers;
-  if (trailers === undefined) return error.metadata;
-  return trailers.clone().merge(error.metadata);
 }

@@ -22,8 +22,8 @@ import { admitCall } from './call-admission.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
-import type { RegisteredMethod } from './registered-method.js';
-import { type CallEnvironment, ServerCall } from './server-call.js';
+import type { CallEnvironment, RegisteredMethod } from './registered-method.js';
+import { Http2ServerCall } from './server-call.js';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
@@ -52,9 +52,9 @@ export interface CloseOptions {
 interface SessionState {
   readonly manager: SessionManager;
   readonly peer: string;
-  readonly calls: Set<ServerCall>;
+  readonly calls: Set<Http2ServerCall>;
   /** What calls on this session run with; built once per connection, not once per call. */
-  readonly env: CallEnvironment;
+  readonly env: CallEnvironment<Http2ServerCall>;
 }
 
 export class Server {
@@ -64,6 +64,8 @@ export class Server {
   private readonly sessions = new Map<Http2Session, SessionState>();
   private http2: Http2Server | Http2SecureServer | undefined;
   private closing: Promise<void> | undefined;
+  /** Resolvers waiting for the last session to close (shutdown). */
+  private readonly sessionsGone: (() => void)[] = [];
   /** Called once when shutdown begins (see onShutdown). */
   private readonly shutdownCallbacks: (() => void)[] = [];
 
@@ -223,14 +225,10 @@ export class Server {
     }
   }
 
+  /** Resolves when no session is left: each session's 'close' checks, no polling. */
   private whenSessionsClosed(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.sessions.size === 0) resolve();
-        else setTimeout(check, 5);
-      };
-      check();
-    });
+    if (this.sessions.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.sessionsGone.push(resolve));
   }
 
   private readonly onSession = (session: Http2Session): void => {
@@ -240,7 +238,7 @@ export class Server {
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
         : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
     const manager = new SessionManager(session, this.options, this.options.logger, peer);
-    const calls = new Set<ServerCall>();
+    const calls = new Set<Http2ServerCall>();
     const state: SessionState = {
       manager,
       peer,
@@ -271,6 +269,7 @@ export class Server {
       clearTimeout(handshakeTimer);
       state.manager.dispose();
       this.sessions.delete(session);
+      if (this.sessions.size === 0) for (const resolve of this.sessionsGone.splice(0)) resolve();
     });
     if (this.closing !== undefined)
       state.manager.goAway(this.options.keepaliveTimeoutMs, 'server shutdown');
@@ -291,7 +290,7 @@ export class Server {
       this.options.earlyResponseHeaders,
     );
     if (admission === undefined || state === undefined) return;
-    const call = new ServerCall(stream, headers, admission, state.env, state.peer);
+    const call = new Http2ServerCall(stream, headers, admission, state.env, state.peer);
     state.calls.add(call);
     state.manager.callStarted();
     call.start();

@@ -2,8 +2,9 @@
 // doc/compression.md): the writer encodes → compresses → frames, the reader takes DATA chunks →
 // frames → in-order decompression → decoded messages. Client and server use the same two.
 
-import { decodeMessage, encodeMessage, type MessageCodec } from '../wire/codec.js';
+import { encodeMessage, type MessageCodec } from '../wire/codec.js';
 import { encodeFrame, FrameDecoder, frameBytes } from '../wire/framing.js';
+import { Reader } from '../wire/reader.js';
 import { WireError } from '../wire/wire-error.js';
 import { compress, decompress, UnsupportedEncodingError } from './compression.js';
 import { GrpcError } from './grpc-error.js';
@@ -25,11 +26,14 @@ export function writeMessage<T>(
   return compress(encoding, body).then((compressed) => frameBytes(compressed, true));
 }
 
-/** Where a MessageReader delivers: messages in the order they were sent, or one error. */
+/** Where a MessageReader delivers messages, in the order they were sent. */
 export interface MessageSink<T> {
   /** `compressed` is the message's Compressed-Flag. */
   onMessage(message: T, compressed: boolean): void;
-  /** The bytes broke a rule (framing, size, compression, the codec): the call must end. */
+}
+
+/** Who hears that the bytes broke a rule (framing, size, compression, the codec). */
+export interface MessageFailure {
   onMessageError(error: GrpcError): void;
 }
 
@@ -52,6 +56,7 @@ export class MessageReader<T> {
     /** Which side's messages these are, for error messages: 'request' or 'response'. */
     private readonly side: 'request' | 'response',
     private readonly sink: MessageSink<T>,
+    private readonly failure: MessageFailure,
   ) {
     this.decoder = new FrameDecoder(maxMessageBytes);
   }
@@ -120,7 +125,7 @@ export class MessageReader<T> {
   private deliver(body: Buffer, compressed: boolean): void {
     let message: T;
     try {
-      message = decodeMessage(this.codec, body);
+      message = this.codec.read(new Reader(body));
     } catch (error) {
       this.fail(error);
       return;
@@ -131,7 +136,7 @@ export class MessageReader<T> {
   private fail(error: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.sink.onMessageError(messageError(error, this.side));
+    this.failure.onMessageError(messageError(error, this.side));
   }
 }
 

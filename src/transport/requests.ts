@@ -33,6 +33,8 @@ import {
 import type { Metadata } from './metadata.js';
 import { Status } from './status.js';
 
+const IDENTITY = 'identity';
+
 /** What a client call puts in its request headers. */
 export interface RequestHead {
   readonly path: string;
@@ -94,7 +96,8 @@ export function checkRequestHeaders<M>(
   if (headers[PSEUDO_METHOD] !== 'POST') {
     return httpRefusal(405, `gRPC requests use POST, not ${headers[PSEUDO_METHOD]}`);
   }
-  if (!isGrpcContentType(headers[CONTENT_TYPE])) {
+  const contentType = headers[CONTENT_TYPE];
+  if (contentType !== GRPC_CONTENT_TYPE && !isGrpcContentType(contentType)) {
     return httpRefusal(
       415,
       `content-type "${headers[CONTENT_TYPE] ?? ''}" is not application/grpc: this is a gRPC server`,
@@ -105,7 +108,8 @@ export function checkRequestHeaders<M>(
   if (method === undefined) return { refused: unknownMethod(path, methods) };
 
   let timeoutMs: number | undefined;
-  const timeout = firstHeaderValue(headers[GRPC_TIMEOUT]);
+  const timeoutHeader = headers[GRPC_TIMEOUT];
+  const timeout = timeoutHeader === undefined ? undefined : firstHeaderValue(timeoutHeader);
   if (timeout !== undefined) {
     try {
       timeoutMs = parseGrpcTimeout(timeout);
@@ -119,8 +123,10 @@ export function checkRequestHeaders<M>(
     }
   }
 
-  const requestEncoding = (firstHeaderValue(headers[GRPC_ENCODING]) ?? 'identity').toLowerCase();
-  if (!isSupportedEncoding(requestEncoding)) {
+  const encoding = headers[GRPC_ENCODING];
+  const requestEncoding =
+    encoding === undefined ? IDENTITY : (firstHeaderValue(encoding) ?? IDENTITY).toLowerCase();
+  if (requestEncoding !== IDENTITY && !isSupportedEncoding(requestEncoding)) {
     return {
       refused: new GrpcError(
         Status.UNIMPLEMENTED,
@@ -129,7 +135,10 @@ export function checkRequestHeaders<M>(
     };
   }
 
-  const responseEncoding = selectResponseEncoding(headers[GRPC_ACCEPT_ENCODING], compression);
+  const responseEncoding =
+    compression === IDENTITY
+      ? IDENTITY
+      : selectResponseEncoding(headers[GRPC_ACCEPT_ENCODING], compression);
   return { method, timeoutMs, requestEncoding, responseEncoding };
 }
 

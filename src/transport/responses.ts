@@ -51,6 +51,14 @@ export interface ReceivedStatus {
   metadata: Metadata;
 }
 
+/** A status OK without trailing metadata, shared: only its code is read. */
+export const OK_STATUS: ReceivedStatus = Object.freeze({
+  code: Status.OK,
+  message: '',
+  details: [],
+  metadata: new Metadata(),
+}) as ReceivedStatus;
+
 /**
  * The server's response headers, as grpc-go sends them: status 200, content-type,
  * grpc-accept-encoding (what the client may compress requests with, doc/compression.md, as
@@ -91,7 +99,8 @@ export function readResponseHeaders(
   if (headers[PSEUDO_STATUS] !== 200) {
     return { status: undefined, error: statusError(readTrailers(headers)) };
   }
-  if (!isGrpcContentType(headers[CONTENT_TYPE])) {
+  const contentType = headers[CONTENT_TYPE];
+  if (contentType !== GRPC_CONTENT_TYPE && !isGrpcContentType(contentType)) {
     return {
       status: undefined,
       error: new GrpcError(
@@ -136,6 +145,30 @@ export function statusTrailers(status: OutgoingStatus): OutgoingHttpHeaders {
   }
   if (status.metadata !== undefined) status.metadata.toHttp2Headers(trailers);
   return trailers;
+}
+
+/** Trailers of a call that succeeded with no trailing metadata: built once, sent often. */
+const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ [GRPC_STATUS]: '0' });
+
+/**
+ * The trailers that end a call with `error`'s status (OK when undefined): the handler's
+ * trailing metadata plus what the error carries.
+ */
+export function trailersFor(
+  error: GrpcError | undefined,
+  trailing: Metadata | undefined,
+): OutgoingHttpHeaders {
+  if (error === undefined && (trailing === undefined || trailing.size === 0)) return OK_TRAILERS;
+  let metadata = trailing;
+  if (error !== undefined && error.metadata.size > 0) {
+    metadata = trailing === undefined ? error.metadata : trailing.clone().merge(error.metadata);
+  }
+  return statusTrailers({
+    code: error?.code ?? Status.OK,
+    message: error?.message ?? '',
+    details: error?.details ?? [],
+    metadata,
+  });
 }
 
 /**
