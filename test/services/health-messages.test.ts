@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import t from 'tap';
+import { decodeMessage } from '../../src/wire/codec.js';
 import {
   HealthCheckRequestCodec,
   type HealthCheckResponse,
@@ -13,8 +14,7 @@ import {
   HealthListResponseCodec,
   ServingStatus,
   servingStatusName,
-} from '../../src/services/health/health-messages.js';
-import { decodeMessage } from '../../src/wire/codec.js';
+} from '../../src/wire/messages/health.js';
 import { protoEnum, protoRepeated, protoString } from '../helpers/codec-arbitraries.js';
 import { checkAgainstProtobufjs } from './protobufjs-properties.js';
 

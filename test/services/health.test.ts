@@ -9,10 +9,6 @@ import t, { type Test } from 'tap';
 import type { ServerCallContext } from '../../src/server/call-context.js';
 import { Server } from '../../src/server/server.js';
 import {
-  HealthListResponseCodec,
-  servingStatusName,
-} from '../../src/services/health/health-messages.js';
-import {
   addHealthService,
   HealthService,
   MAX_LISTED_SERVICES,
@@ -20,6 +16,7 @@ import {
 } from '../../src/services/health/health-service.js';
 import { Status } from '../../src/transport/status.js';
 import { decodeMessage, encodeMessage } from '../../src/wire/codec.js';
+import { HealthListResponseCodec, servingStatusName } from '../../src/wire/messages/health.js';
 import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import { readStream, within } from './grpc-js-streams.js';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import t from 'tap';
+import { decodeMessage, encodeMessage } from '../../src/wire/codec.js';
 import {
   type ExtensionRequest,
   type MessageRequest,
@@ -14,8 +15,7 @@ import {
   ServerReflectionRequestCodec,
   type ServerReflectionResponse,
   ServerReflectionResponseCodec,
-} from '../../src/services/reflection/reflection-messages.js';
-import { decodeMessage, encodeMessage } from '../../src/wire/codec.js';
+} from '../../src/wire/messages/reflection.js';
 import {
   protoBytes,
   protoInt32,

@@ -13,9 +13,9 @@ import {
   HealthListRequestCodec,
   HealthListResponseCodec,
   ServingStatus,
-} from './health-messages.js';
+} from '../../wire/messages/health.js';
 
-export { ServingStatus } from './health-messages.js';
+export { ServingStatus } from '../../wire/messages/health.js';
 
 const SERVICE = 'grpc.health.v1.Health';
 

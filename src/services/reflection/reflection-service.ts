@@ -10,14 +10,14 @@ import type { ServiceImplementation } from '../../server/handlers.js';
 import type { Server } from '../../server/server.js';
 import { method, type ServiceDefinition } from '../../transport/service-definition.js';
 import { Status, type StatusCode } from '../../transport/status.js';
-import { DescriptorPool } from './descriptor-pool.js';
 import {
   type MessageResponse,
   type ReflectionPackage,
   reflectionCodecs,
   type ServerReflectionRequest,
   type ServerReflectionResponse,
-} from './reflection-messages.js';
+} from '../../wire/messages/reflection.js';
+import { DescriptorPool } from './descriptor-pool.js';
 
 /** handwire's proto/ directory (from src/ and from dist/ alike: both are one level below it). */
 export const HANDWIRE_PROTO_ROOT = fileURLToPath(new URL('../../../proto/', import.meta.url));

@@ -1,7 +1,7 @@
 // Codecs for proto/grpc/health/v1/health.proto, package grpc.health.v1 (grpc doc/health-checking.md;
 // protobuf.dev "Encoding", section "Maps" for HealthListResponse.statuses).
 //
-// Written by hand like the codecs in src/wire/messages/: proto3 rules, a field at its default is
+// Written by hand like every codec in this folder: proto3 rules, a field at its default is
 // not written, unknown fields are skipped, a field number arriving with another wire type is
 // treated as unknown.
 
@@ -12,11 +12,11 @@ import {
   messageFieldSize,
   readMessageField,
   writeMessageField,
-} from '../../wire/codec.js';
-import type { Reader } from '../../wire/reader.js';
-import { int32Size, stringSize, varint32Size } from '../../wire/sizes.js';
-import { WireType } from '../../wire/wire-types.js';
-import type { Writer } from '../../wire/writer.js';
+} from '../codec.js';
+import type { Reader } from '../reader.js';
+import { int32Size, stringSize, varint32Size } from '../sizes.js';
+import { WireType } from '../wire-types.js';
+import type { Writer } from '../writer.js';
 
 /**
  * grpc.health.v1.HealthCheckResponse.ServingStatus. A status field is a `number`: proto3 enums are

@@ -15,9 +15,9 @@ import {
   messageFieldSize,
   readMessageField,
   writeMessageField,
-} from '../../wire/codec.js';
-import { bytesSize, int32Size, stringSize, varint32Size } from '../../wire/sizes.js';
-import { WireType } from '../../wire/wire-types.js';
+} from '../codec.js';
+import { bytesSize, int32Size, stringSize, varint32Size } from '../sizes.js';
+import { WireType } from '../wire-types.js';
 
 /** The two packages reflection is served under; ghz and grpcurl try v1 first, then v1alpha. */
 export type ReflectionPackage = 'grpc.reflection.v1' | 'grpc.reflection.v1alpha';
