@@ -1,5 +1,5 @@
 // Client interceptors: middleware around every call, the same shape as the server's
-// (DESIGN.md "Shapes worth keeping"): `(next) => async (call) => next(call)`, first listed outermost.
+// (docs/design.md "Shapes worth keeping"): `(next) => async (call) => next(call)`, first listed outermost.
 
 import type { MethodDefinition } from '../transport/service-definition.js';
 import type { CallOptions } from './call-options.js';

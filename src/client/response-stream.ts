@@ -1,6 +1,6 @@
 // The responses of a server-streaming or bidi call as an AsyncIterable, with backpressure: past a
 // few buffered messages the HTTP/2 stream is paused, so flow control stops the server
-// (grpc PROTOCOL-HTTP2.md relies on HTTP/2 flow control; DESIGN.md "Backpressure is real").
+// (grpc PROTOCOL-HTTP2.md relies on HTTP/2 flow control; docs/design.md "Backpressure is real").
 
 import { GrpcError } from '../transport/grpc-error.js';
 import { Status } from '../transport/status.js';

@@ -1,5 +1,5 @@
 // Server interceptors: middleware around every call, one shape for all four call kinds, composed
-// in order (the first listed is the outermost), as DESIGN.md "Shapes worth keeping" describes.
+// in order (the first listed is the outermost), as docs/design.md "Shapes worth keeping" describes.
 
 import type { MethodDefinition } from '../transport/service-definition.js';
 import type { ServerCallContext } from './call-context.js';

@@ -1,5 +1,5 @@
 // The request stream of a client-streaming or bidi call as an AsyncIterable, read only as fast as
-// the handler consumes it (DESIGN.md "Backpressure is real").
+// the handler consumes it (docs/design.md "Backpressure is real").
 //
 // Messages are queued as they are decoded. When the queue holds `highWaterMark` messages the
 // HTTP/2 stream is paused: Node then stops acknowledging DATA (no WINDOW_UPDATE), so the client's

@@ -193,6 +193,10 @@ t.test('a missing certificate file is one sentence naming its flag, exit code 2'
   for (const [index, [args, flag]] of commands.entries()) {
     const { code, stderr } = results[index]!;
     t.equal(code, 2, `${args.join(' ')} exits 2`, { stderr });
-    t.equal(stderr, `handwire: ${flag} ${missing} cannot be read: ENOENT\n`, `it names ${flag}`);
+    t.equal(
+      stderr,
+      `handwire: cannot read ${missing} (${flag}): no such file (ENOENT)\n`,
+      `it names ${flag}`,
+    );
   }
 });

@@ -3,9 +3,9 @@ import t from 'tap';
 import { encodeBase64 } from '../../src/transport/base64.js';
 import { GrpcError, packDetail } from '../../src/transport/grpc-error.js';
 import { Metadata } from '../../src/transport/metadata.js';
+import { readStatus, statusTrailers, trailersOnlyHeaders } from '../../src/transport/responses.js';
 import { Status } from '../../src/transport/status.js';
 import { decodeStatusDetails, encodeStatusDetails } from '../../src/transport/status-details.js';
-import { readStatus, statusTrailers, trailersOnlyHeaders } from '../../src/transport/responses.js';
 import { RetryInfoCodec } from '../../src/wire/messages/google-rpc.js';
 
 const retry = packDetail(RetryInfoCodec, { retryDelay: { seconds: 1, nanos: 0 } });
