@@ -11,6 +11,7 @@ import {
   createMetrics,
   createStderrLogger,
   type MetricsServer,
+  rejectedCallRecorder,
   requestIdResponseHeaders,
   standardInterceptors,
   startMetricsServer,
@@ -180,6 +181,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     maxReceiveMessageLength: config.maxMessageBytes,
     logger,
     earlyResponseHeaders: requestIdResponseHeaders,
+    onCallRejected: rejectedCallRecorder({ logger, metrics }),
     interceptors: standardInterceptors({
       logger,
       metrics,

@@ -29,11 +29,14 @@ export function admitCall(
   methods: ReadonlyMap<string, RegisteredMethod>,
   compression: string,
   early: EarlyResponseHeaders | undefined,
+  onRefused?: (error: GrpcError, sent: OutgoingHttpHeaders) => void,
 ): Admission<RegisteredMethod> | undefined {
   const checked = checkRequestHeaders(headers, methods, compression);
   if (!('refused' in checked)) return checked;
-  if (checked.httpStatus === undefined) respondStatus(stream, early?.(headers), checked.refused);
-  else respondHttpError(stream, early?.(headers), checked.httpStatus, checked.refused.message);
+  const extra = early?.(headers);
+  if (checked.httpStatus === undefined) respondStatus(stream, extra, checked.refused);
+  else respondHttpError(stream, extra, checked.httpStatus, checked.refused.message);
+  onRefused?.(checked.refused, extra ?? {});
   return undefined;
 }
 

@@ -5,7 +5,7 @@
 import type { MethodDefinition } from '../transport/service-definition.js';
 import type { AnyHandler } from './handlers.js';
 import type { ServerNext } from './interceptor.js';
-import type { EarlyResponseHeaders } from './server-options.js';
+import type { EarlyResponseHeaders, RejectedCall } from './server-options.js';
 
 /** A method as the server keeps it: its definition, its handler, and the composed chain. */
 export interface RegisteredMethod {
@@ -30,4 +30,6 @@ export interface CallEnvironment<Call> {
   onCallEnd(call: Call): void;
   /** Called once when the call's HTTP/2 stream closes: after its last DATA and trailers left. */
   onStreamClose(): void;
+  /** ServerOptions.onCallRejected: told of a call ended before it was dispatched. */
+  readonly onCallRejected: ((call: RejectedCall) => void) | undefined;
 }

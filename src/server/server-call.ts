@@ -32,6 +32,8 @@ export class Http2ServerCall implements CallControl {
   private readonly env: CallEnvironment<Http2ServerCall>;
   private readonly reader: MessageReader<unknown>;
   private deadlineTimer: NodeJS.Timeout | undefined;
+  /** performance.now() at the start, read only when ServerOptions.onCallRejected is set. */
+  private readonly startedAt: number;
 
   /** The single request of a unary or server-streaming call, once decoded. */
   private request: unknown;
@@ -52,6 +54,7 @@ export class Http2ServerCall implements CallControl {
     const timeoutMs = admission.timeoutMs;
     this.stream = stream;
     this.requestHeaders = headers;
+    this.startedAt = env.onCallRejected === undefined ? 0 : performance.now();
     this.registered = registered;
     this.env = env;
     this.reader = new MessageReader(
@@ -329,6 +332,7 @@ export class Http2ServerCall implements CallControl {
           Object.assign(headers, this.env.earlyResponseHeaders(this.requestHeaders));
         }
         stream.respond(Object.assign(headers, trailers), { endStream: true });
+        if (!this.dispatched) this.reportRejected(error, headers);
       } else {
         this.pendingTrailers = trailers;
         stream.end();
@@ -337,6 +341,23 @@ export class Http2ServerCall implements CallControl {
       if (!stream.readableEnded) stream.resume();
     }
     this.complete();
+  }
+
+  /** Tells ServerOptions.onCallRejected of a call no interceptor saw (too large, undecodable). */
+  private reportRejected(error: GrpcError | undefined, sent: OutgoingHttpHeaders): void {
+    const onRejected = this.env.onCallRejected;
+    if (onRejected === undefined || error === undefined) return;
+    const definition = this.registered.definition;
+    onRejected({
+      path: definition.path,
+      kind: definition.kind,
+      code: error.code,
+      message: error.message,
+      peer: this.context.peer,
+      requestHeaders: this.requestHeaders,
+      responseHeaders: sent,
+      durationMs: performance.now() - this.startedAt,
+    });
   }
 
   /** Releases the call's timer and tells the server the call is over. */

@@ -3,7 +3,10 @@
 // users can map them; defaults are grpc-go's unless a comment says otherwise.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, SecureServerOptions } from 'node:http2';
+import { hostname } from 'node:os';
 import { isSupportedEncoding } from '../transport/compression.js';
+import type { MethodKind } from '../transport/service-definition.js';
+import type { StatusCode } from '../transport/status.js';
 import type { ServerInterceptor } from './interceptor.js';
 import type { ConnectionPolicy } from './keepalive.js';
 
@@ -59,10 +62,31 @@ export interface ServerOptions {
    * they would have added to every response (a request id, say) comes from here.
    */
   earlyResponseHeaders?: EarlyResponseHeaders;
+  /**
+   * Told of each call the server ends before any interceptor runs (unknown method, refused
+   * headers, a request above the size limit, an undecodable request), so that such calls can be
+   * logged and counted like every other: interceptors never see them.
+   */
+  onCallRejected?: (call: RejectedCall) => void;
 }
 
 /** Computes headers from the request's, for answers given before interceptors run. */
 export type EarlyResponseHeaders = (requestHeaders: IncomingHttpHeaders) => OutgoingHttpHeaders;
+
+/** What the server knows of a call it ended before dispatching it to the interceptors. */
+export interface RejectedCall {
+  /** The request's `:path`, as sent (it may name no method). */
+  path: string;
+  /** The method's kind when the path names a registered method, else undefined. */
+  kind: MethodKind | undefined;
+  code: StatusCode;
+  message: string;
+  peer: string;
+  requestHeaders: IncomingHttpHeaders;
+  /** The headers sent with the answer (earlyResponseHeaders' included: the request id). */
+  responseHeaders: OutgoingHttpHeaders;
+  durationMs: number;
+}
 
 export interface ResolvedServerOptions extends ConnectionPolicy {
   maxReceiveMessageLength: number;
@@ -73,21 +97,33 @@ export interface ResolvedServerOptions extends ConnectionPolicy {
   tls: SecureServerOptions | undefined;
   logger: ServerLogger;
   earlyResponseHeaders: EarlyResponseHeaders | undefined;
+  onCallRejected: ((call: RejectedCall) => void) | undefined;
 }
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Writes one JSON line per error on stderr, for servers embedded without a logger. */
+/**
+ * Writes one JSON line per error on stderr, for servers embedded without a logger, in the shape
+ * pino's default logger writes (what `handwire serve` uses), so one log pipeline reads both:
+ * numeric level (50), time, pid, hostname, the fields (an Error as type, message, stack), msg.
+ * It has no `warn`: an embedded server stays quiet about routine GOAWAYs at every close.
+ */
 export const stderrLogger: ServerLogger = {
   error(details, message) {
-    const entry: Record<string, unknown> = { level: 'error', time: Date.now(), msg: message };
+    const entry: Record<string, unknown> = {
+      level: 50,
+      time: Date.now(),
+      pid: process.pid,
+      hostname: hostname(),
+    };
     for (const [key, value] of Object.entries(details)) {
       entry[key] =
         value instanceof Error
           ? { type: value.name, message: value.message, stack: value.stack }
           : value;
     }
+    entry.msg = message;
     process.stderr.write(`${JSON.stringify(entry)}\n`);
   },
 };
@@ -119,6 +155,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     tls: options.tls,
     logger: options.logger ?? stderrLogger,
     earlyResponseHeaders: options.earlyResponseHeaders,
+    onCallRejected: options.onCallRejected,
   };
 }
 

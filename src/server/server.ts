@@ -251,6 +251,7 @@ export class Server {
           if (calls.delete(call)) manager.callEnded();
         },
         onStreamClose: manager.streamClosed,
+        onCallRejected: this.options.onCallRejected,
       },
     };
     this.sessions.set(session, state);
@@ -282,12 +283,28 @@ export class Server {
     // the process. What ends a call is seen on 'close'.
     stream.on('error', ignoreStreamError);
     const state = this.sessions.get(stream.session as Http2Session);
+    const onRejected = this.options.onCallRejected;
     const admission = admitCall(
       stream,
       headers,
       this.methods,
       this.options.compression,
       this.options.earlyResponseHeaders,
+      onRejected === undefined
+        ? undefined
+        : (error, sent) => {
+            const path = String(headers[':path'] ?? '');
+            onRejected({
+              path,
+              kind: this.methods.get(path)?.definition.kind,
+              code: error.code,
+              message: error.message,
+              peer: state?.peer ?? 'unknown',
+              requestHeaders: headers,
+              responseHeaders: sent,
+              durationMs: 0,
+            });
+          },
     );
     if (admission === undefined || state === undefined) return;
     const call = new Http2ServerCall(stream, headers, admission, state.env, state.peer);

@@ -38,7 +38,7 @@ export {
   rateLimitInterceptor,
 } from './rate-limit.js';
 export { type ErrorLogger, recoveryInterceptor } from './recovery.js';
-export { type RejectedCall, rejectedCallRecorder } from './rejected-calls.js';
+export { rejectedCallRecorder } from './rejected-calls.js';
 export {
   REQUEST_ID_KEY,
   requestIdInterceptor,

@@ -2,30 +2,14 @@
 // above the size limit, an undecodable body, a malformed grpc-timeout — logged and counted like
 // every other call, so the log keeps its promise of one line per call (docs/contract.md §5).
 //
-// The server reports such a call through a hook it is to offer (see RejectedCall); this module is
-// what `handwire serve` plugs into it.
+// The server reports such a call through ServerOptions.onCallRejected; this module is what
+// `handwire serve` plugs into it.
 
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
-import type { MethodKind } from '../../transport/service-definition.js';
-import { type StatusCode, statusName } from '../../transport/status.js';
+import type { RejectedCall } from '../../server/server-options.js';
+import { statusName } from '../../transport/status.js';
 import { type CallLogger, levelOf } from './logging.js';
 import type { Metrics } from './metrics.js';
 import { REQUEST_ID_KEY } from './request-id.js';
-
-/** What the server knows of a call it ended before dispatching it to the interceptors. */
-export interface RejectedCall {
-  /** The request's `:path`, as sent (it may name no method). */
-  path: string;
-  /** The method's kind when the path names a registered method, else undefined. */
-  kind: MethodKind | undefined;
-  code: StatusCode;
-  message: string;
-  peer: string;
-  requestHeaders: IncomingHttpHeaders;
-  /** The headers sent with the answer (earlyResponseHeaders' included: the request id). */
-  responseHeaders: OutgoingHttpHeaders;
-  durationMs: number;
-}
 
 /** One log line, and the metrics of a call, for each call the server rejects on its own. */
 export function rejectedCallRecorder(options: {

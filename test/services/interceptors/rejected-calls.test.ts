@@ -2,11 +2,8 @@
 // the recorder `handwire serve` gives the server's rejection hook.
 
 import t from 'tap';
-import {
-  createMetrics,
-  type RejectedCall,
-  rejectedCallRecorder,
-} from '../../../src/services/interceptors/index.js';
+import type { RejectedCall } from '../../../src/server/server-options.js';
+import { createMetrics, rejectedCallRecorder } from '../../../src/services/interceptors/index.js';
 import { Status } from '../../../src/transport/status.js';
 
 function recorded() {
