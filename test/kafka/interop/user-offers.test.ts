@@ -12,13 +12,13 @@
 // - a kafkajs consumer group and an @platformatic/kafka consumer group each read the whole topic.
 
 import { execFile } from 'node:child_process';
-import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import t from 'tap';
 import { callClientStream, grpcJsClient } from '../../helpers/grpc-js-proto.js';
 import { type ServeProcess, startServe } from '../../helpers/serve-process.js';
 import { kafkajsCommittedOffsets, kafkajsGroupMember } from '../support/kafkajs-client.js';
 import { kcatGroupConsume, kcatGroupMember } from '../support/kcat.js';
 import type { ObservedRecord } from '../support/observed.js';
+import { platformaticConsumer } from '../support/platformatic-client.js';
 
 const TOPIC = 'user-offers';
 const USERS = 10_000;
@@ -312,18 +312,7 @@ t.test('a kafkajs consumer group reads the whole topic', async (t) => {
 t.test('an @platformatic/kafka consumer group reads the whole topic', async (t) => {
   const started = performance.now();
   const group = 'user-offers-platformatic';
-  const consumer = new Consumer({
-    groupId: group,
-    clientId: 'handwire-test-platformatic',
-    bootstrapBrokers: [bootstrap],
-    deserializers: stringDeserializers,
-    sessionTimeout: 6000,
-    heartbeatInterval: 300,
-    maxWaitTime: 250,
-    retries: 5,
-    retryDelay: 200,
-    timeout: 10_000,
-  });
+  const consumer = platformaticConsumer(bootstrap, group);
   const records: ObservedRecord[] = [];
   try {
     const stream = await consumer.consume({

@@ -45,18 +45,7 @@ export async function platformaticConsume(
   count: number,
   timeoutMs = 20_000,
 ): Promise<GroupMemberOutcome> {
-  const consumer = new Consumer({
-    groupId,
-    clientId: 'handwire-test-platformatic',
-    bootstrapBrokers: [bootstrap],
-    deserializers: stringDeserializers,
-    sessionTimeout: 6000,
-    heartbeatInterval: 300,
-    maxWaitTime: 250,
-    retries: 5,
-    retryDelay: 200,
-    timeout: 10_000,
-  });
+  const consumer = platformaticConsumer(bootstrap, groupId);
   const records: ObservedRecord[] = [];
   let assignment: number[] = [];
   consumer.on(
@@ -94,4 +83,23 @@ export async function platformaticConsume(
   } finally {
     await consumer.close(true);
   }
+}
+
+/**
+ * A group consumer with the settings every test uses: short session and heartbeat (tests end in
+ * seconds), a short fetch wait, bounded retries, string keys and values.
+ */
+export function platformaticConsumer(bootstrap: string, groupId: string) {
+  return new Consumer({
+    groupId,
+    clientId: 'handwire-test-platformatic',
+    bootstrapBrokers: [bootstrap],
+    deserializers: stringDeserializers,
+    sessionTimeout: 6000,
+    heartbeatInterval: 300,
+    maxWaitTime: 250,
+    retries: 5,
+    retryDelay: 200,
+    timeout: 10_000,
+  });
 }
