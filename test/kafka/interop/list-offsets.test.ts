@@ -3,9 +3,9 @@
 // them (`-o s@ts`: the first record at or after it), at one past the last (nothing), and two
 // records before the end (`-o -2`, from the latest offset).
 
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import t from 'tap';
 import { forBothBrokers } from '../support/differential.js';
+import { kafkajsIdempotentProducer } from '../support/kafkajs-client.js';
 import { kcatConsume } from '../support/kcat.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -15,11 +15,7 @@ void forBothBrokers(
   'kcat starts reading at a timestamp, and two records before the end',
   async ({ bootstrap, topic }) => {
     const scratch = topic('timestamps');
-    const producer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = kafkajsIdempotentProducer(bootstrap);
     await producer.connect();
     try {
       await producer.send({

@@ -8,9 +8,9 @@
 // state both reach is compared).
 
 import { createHash } from 'node:crypto';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import t from 'tap';
 import { forBothBrokers } from '../support/differential.js';
+import { kafkajsIdempotentProducer } from '../support/kafkajs-client.js';
 import { kcatConsume, kcatProduce, kcatTopicMetadata } from '../support/kcat.js';
 import type { ObservedRecord } from '../support/observed.js';
 
@@ -44,11 +44,7 @@ void forBothBrokers(
   'null keys, empty and null values, repeated headers, a 300 KB value and a gzip batch',
   async ({ bootstrap, topic }) => {
     const scratch = topic('shapes');
-    const producer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = kafkajsIdempotentProducer(bootstrap);
     await producer.connect();
     try {
       await producer.send({

@@ -1,7 +1,7 @@
 // kafkajs 2.2.4 as a test peer: an idempotent producer (acks=-1), group members that can be stopped,
 // and the admin calls the scenarios use (CreateTopics, the group's committed offsets).
 
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { GroupMemberOutcome, ObservedRecord, RecordToProduce } from './observed.js';
 import { waitUntil } from './wait-until.js';
 
@@ -17,17 +17,22 @@ function client(bootstrap: string, clientId: string): Kafka {
   });
 }
 
+/** An idempotent kafkajs producer (one request in flight, Kafka's default partitioner), unconnected. */
+export function kafkajsIdempotentProducer(bootstrap: string): Producer {
+  return client(bootstrap, 'handwire-test-kafkajs').producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
+
 /** Produces `records` in one send, idempotent with acks=-1; returns [partition, baseOffset]. */
 export async function kafkajsProduce(
   bootstrap: string,
   topic: string,
   records: readonly RecordToProduce[],
 ): Promise<[number, number][]> {
-  const producer = client(bootstrap, 'handwire-test-kafkajs').producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = kafkajsIdempotentProducer(bootstrap);
   await producer.connect();
   try {
     const result = await producer.send({
