@@ -11,6 +11,7 @@ import { interopServer } from './interop-server.js';
 import { migrate } from './migrate.js';
 import { serve } from './serve.js';
 import { token } from './token.js';
+import { trace } from './trace.js';
 import { UsageError } from './usage-error.js';
 
 /** The package's version: package.json sits two levels up from both src/cli and dist/cli. */
@@ -94,6 +95,15 @@ function program(): Command {
     .requiredOption('--sub <name>', 'who the caller is (the rate limit is kept per sub)')
     .option('--ttl <duration>', 'how long the token is valid: seconds, or 90s, 15m, 12h, 7d', '1h')
     .action(token);
+
+  handwire
+    .command('trace')
+    .description('pass calls through to a server, printing every HTTP/2 frame annotated')
+    .option('--listen <host:port>', 'where clients connect (0 picks a free port)', '127.0.0.1:0')
+    .requiredOption('--target <host:port>', 'the server to pass the calls on to (h2c)')
+    .option('--proto <files...>', '.proto files naming the fields of other services')
+    .option('--insecure', 'allow a non-loopback --listen address')
+    .action(trace);
 
   handwire
     .command('gen-csv')
