@@ -22,10 +22,11 @@ const sent = (string: SentString): string =>
 const tableEntry = (field: DecodedField): string =>
   field.table === 'static'
     ? `static table ${field.index}`
-    : `dynamic table ${field.index} (the ${ordinal(field.index! - STATIC_TABLE_SIZE)} newest)`;
+    : `dynamic table ${field.index} (${newest(field.index! - STATIC_TABLE_SIZE)})`;
 
-const ordinal = (n: number): string =>
-  n === 1 ? '' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+/** Dynamic entries count from the newest: 62 is the last one added. */
+const newest = (n: number): string =>
+  n === 1 ? 'the newest' : `the ${n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`} newest`;
 
 /** One sentence on how a field was represented. */
 export function describeField(field: DecodedField): string {

@@ -39,28 +39,33 @@ export async function startTraceProxy(options: TraceProxyOptions): Promise<Trace
     client.pipe(target);
     target.pipe(client);
     target.on('connect', () => options.onConnection?.(number, 'opened'));
-    let closed = false;
-    // pipe() already passes each side's end on; a failure ends both sides at once.
-    const close = (why: string, destroy: boolean) => {
-      if (destroy) {
-        client.destroy();
-        target.destroy();
-      }
-      if (closed) return;
-      closed = true;
-      sockets.delete(client);
-      sockets.delete(target);
-      options.onConnection?.(number, why);
+    let reported = false;
+    const report = (event: string) => {
+      if (reported) return;
+      reported = true;
+      options.onConnection?.(number, event);
+    };
+    // A failure on either side ends both at once; a close ends the other side's writing, as a
+    // closed TCP connection would (pipe() passes on an orderly end by itself).
+    const failed = (event: string) => {
+      report(event);
+      client.destroy();
+      target.destroy();
     };
     target.on('error', (error) =>
-      close(
-        `the target ${options.targetHost}:${options.targetPort} failed: ${error.message}`,
-        true,
-      ),
+      failed(`the target ${options.targetHost}:${options.targetPort} failed: ${error.message}`),
     );
-    client.on('error', (error) => close(`the client's side failed: ${error.message}`, true));
-    target.on('close', () => close('closed', false));
-    client.on('close', () => close('closed', false));
+    client.on('error', (error) => failed(`the client's side failed: ${error.message}`));
+    for (const [socket, other] of [
+      [client, target],
+      [target, client],
+    ] as const) {
+      socket.on('close', () => {
+        sockets.delete(socket);
+        other.end();
+        if (!sockets.has(other)) report('closed');
+      });
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
