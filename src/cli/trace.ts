@@ -55,7 +55,8 @@ export async function trace(flags: TraceFlags): Promise<void> {
       console.log(`${formatFrame(traced, `#${connection} `).join('\n')}\n`),
     onConnection: (connection, event) => console.log(`#${connection} connection ${event}\n`),
   });
-  console.log(`handwire tracing on ${proxy.address}, passing to ${flags.target}`);
+  console.log(`handwire tracing on ${proxy.address}`);
+  console.log(`each connection made to it goes on to ${flags.target}\n`);
   const stop = () => void proxy.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -29,9 +29,15 @@ export interface TraceProxy {
 export async function startTraceProxy(options: TraceProxyOptions): Promise<TraceProxy> {
   const sockets = new Set<net.Socket>();
   let accepted = 0;
-  const server = net.createServer((client) => {
+  // Half-open allowed on both legs: one side ending its writes must not cut the answer still
+  // coming the other way; pipe() passes each end on, and a socket closes once both are done.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const number = ++accepted;
-    const target = net.connect(options.targetPort, options.targetHost);
+    const target = net.connect({
+      port: options.targetPort,
+      host: options.targetHost,
+      allowHalfOpen: true,
+    });
     const trace = new ConnectionTrace((traced) => options.onFrame(number, traced), options.schema);
     sockets.add(client).add(target);
     client.on('data', (chunk: Buffer) => trace.push('client', chunk));
