@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callDocument } from './call-document.js';
 import { runCallScenarios } from './call-scenarios.js';
+import { kafkaDocument } from './kafka-document.js';
+import { runKafkaScenario } from './kafka-scenario.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,4 +25,5 @@ const guide = (file: string, generate: () => Promise<string>): Guide => ({
 
 export const GUIDES: readonly Guide[] = [
   guide('docs/a-call-byte-by-byte.md', async () => callDocument(await runCallScenarios())),
+  guide('docs/kafka-byte-by-byte.md', async () => kafkaDocument(await runKafkaScenario())),
 ];
