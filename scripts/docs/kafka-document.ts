@@ -44,6 +44,19 @@ function json(value: unknown): string {
 
 const link = (file: string, name: string): string => codeLink({ file, name });
 
+/** Section 1: the road from the gRPC call to the stored batch, as links to the code. */
+const fromSetUserOffer = (): string => `## 1. From SetUserOffer to the partition log
+
+${link('src/services/offers/offer-service.ts', 'createOfferService')}'s \`SetUserOffer\` calls
+${link('src/store/offer-store.ts', 'OfferStore')}\`.set\`, which changes the user's offer and
+appends an \`OfferEvent\` to the ${link('src/store/offer-event-log.ts', 'OfferEventLog')} in one
+synchronous step. The broker follows that log:
+${link('src/kafka/broker/offer-events-topic.ts', 'feedOfferEventsTopic')} wakes on the append,
+turns each new event into a record (key: the user id; value: ${link('src/kafka/broker/offer-events-topic.ts', 'offerEventJson')};
+header \`content-type: application/json\`) and builds one batch with
+${link('src/kafka/protocol/records.ts', 'buildRecordBatch')}, then appends it to the partition
+(${link('src/kafka/broker/partition-log.ts', 'PartitionLog')}), which writes the base offset.`;
+
 export function kafkaDocument(run: KafkaRun): string {
   const { lines: headerLines, bodyStart } = requestHeaderLines(run.request);
   const records = Buffer.from(run.decoded.responses[0]!.partitions[0]!.records as Uint8Array);
@@ -66,17 +79,7 @@ offer store with a fixed clock and counted ids, changes one user's offer to \`PL
 version kcat sends, over a plain socket. Both frames below are the exact bytes that went by; a
 test regenerates this page and fails when it differs.
 
-## 1. From SetUserOffer to the partition log
-
-${link('src/services/offers/offer-service.ts', 'createOfferService')}'s \`SetUserOffer\` calls
-${link('src/store/offer-store.ts', 'OfferStore')}\`.set\`, which changes the user's offer and
-appends an \`OfferEvent\` to the ${link('src/store/offer-event-log.ts', 'OfferEventLog')} in one
-synchronous step. The broker follows that log:
-${link('src/kafka/broker/offer-events-topic.ts', 'feedOfferEventsTopic')} wakes on the append,
-turns each new event into a record (key: the user id; value: ${link('src/kafka/broker/offer-events-topic.ts', 'offerEventJson')};
-header \`content-type: application/json\`) and builds one batch with
-${link('src/kafka/protocol/records.ts', 'buildRecordBatch')}, then appends it to the partition
-(${link('src/kafka/broker/partition-log.ts', 'PartitionLog')}), which writes the base offset.
+${fromSetUserOffer()}
 
 ## 2. The Fetch request
 
