@@ -14,7 +14,7 @@ export interface CodeRef {
   readonly name: string;
 }
 
-/** Declarations the lookup accepts: function, class, const, or a method/field at the start of a line. */
+/** Declarations the lookup accepts: a function, class or const, a method, or an arrow-function field. */
 function declares(source: string, name: string): boolean {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const patterns = [
@@ -22,6 +22,7 @@ function declares(source: string, name: string): boolean {
     `^(export )?(abstract )?class ${escaped}\\b`,
     `^(export )?const ${escaped}\\b`,
     `^  (private |public |protected |static |async |readonly )*\\*?${escaped}[(<]`,
+    `^  (private |public |protected |static |readonly )*${escaped} = `,
   ];
   return patterns.some((pattern) => new RegExp(pattern, 'm').test(source));
 }
