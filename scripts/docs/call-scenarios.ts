@@ -85,7 +85,15 @@ export async function runCallScenarios(): Promise<CallRun> {
   const channel = createChannel(`127.0.0.1:${recorder.port}`, { userAgent: 'handwire-guide' });
   const users = createClient(UserServiceDefinition, channel);
   try {
-    const connect = await recorder.step('connect', () => channel.pick(true, undefined));
+    // Both SETTINGS acknowledged before the first call, however slow the machine.
+    const connect = await recorder.step('connect', async () => {
+      await channel.pick(true, undefined);
+      for (const from of ['client', 'server'] as const)
+        await recorder.waitFor(
+          (f) => f.from === from && f.title.startsWith('SETTINGS stream 0 [ACK]'),
+          `the ${from}'s SETTINGS ACK`,
+        );
+    });
     const unary = await recorder.step('unary', () =>
       users.GetUser({ id: '00000000-0000-4000-8000-000000000001' }),
     );
@@ -125,6 +133,7 @@ async function cancelledUpload(
   const abort = new AbortController();
   const twoDataFrames = recorder.waitFor(
     (f) => f.from === 'client' && f.frame?.typeName === 'DATA' && countData(recorder) >= 2,
+    'the two request messages',
   );
   async function* requests() {
     yield {

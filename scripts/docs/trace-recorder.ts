@@ -7,7 +7,7 @@ import { ProtoSchema } from '../../src/trace/proto-schema.js';
 import { startTraceProxy, type TraceProxy } from '../../src/trace/trace-proxy.js';
 
 /** How long the connection must be silent before a step counts as over. */
-const QUIET_MS = 60;
+const QUIET_MS = 100;
 /** A step that is still busy after this long is a bug in the script, not slowness. */
 const STEP_LIMIT_MS = 5000;
 
@@ -55,13 +55,18 @@ export class TraceRecorder {
     return { title, frames: this.current };
   }
 
-  /** Resolves once a frame matching `test` has been seen in the current step. */
-  waitFor(test: (traced: TracedFrame) => boolean): Promise<void> {
+  /** Resolves once a frame matching `test` has been seen in the current step (5 s at most). */
+  waitFor(test: (traced: TracedFrame) => boolean, what: string): Promise<void> {
     if (this.current.some(test)) return Promise.resolve();
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.watchers.delete(check);
+        reject(new Error(`${what} never went by`));
+      }, STEP_LIMIT_MS);
       const check = () => {
         if (!this.current.some(test)) return;
         this.watchers.delete(check);
+        clearTimeout(timer);
         resolve();
       };
       this.watchers.add(check);
