@@ -48,19 +48,17 @@ export class Connection {
     });
   }
 
-  /** True while one more call may start on this session without waiting for a stream slot. */
-  get hasRoom(): boolean {
-    if (this.draining || this.session.closed || this.session.destroyed) return false;
-    return this.activeStreams < this.maxConcurrentStreams;
-  }
-
   /**
-   * Holds a stream slot for a call. The first call refs the session, so the process stays up
-   * while a call runs; release() of the last unrefs it, so an idle channel never keeps a Node
-   * process alive (as grpc-js does).
+   * Holds a stream slot for a call if one more may start on this session without waiting, and
+   * says whether it did. The first call refs the session, so the process stays up while a call
+   * runs; release() of the last unrefs it, so an idle channel never keeps a Node process alive
+   * (as grpc-js does).
    */
-  reserve(): void {
+  tryReserve(): boolean {
+    if (this.draining || this.session.closed || this.session.destroyed) return false;
+    if (this.activeStreams >= this.maxConcurrentStreams) return false;
     if (this.activeStreams++ === 0) this.session.ref();
+    return true;
   }
 
   /** Ends a call's hold on a stream slot. */
@@ -139,10 +137,7 @@ export class Subchannel {
   /** A session with room for one more call, reserved for it; undefined if none is ready now. */
   takeReady(): Connection | undefined {
     for (const connection of this.connections) {
-      if (connection.hasRoom) {
-        connection.reserve();
-        return connection;
-      }
+      if (connection.tryReserve()) return connection;
     }
     return undefined;
   }

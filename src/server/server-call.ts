@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { GrpcError } from '../transport/grpc-error.js';
 import { MessageReader, writeMessage } from '../transport/messages.js';
+import type { Metadata } from '../transport/metadata.js';
 import type { Admission } from '../transport/requests.js';
 import { responseHeaders, trailersFor } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
@@ -21,6 +22,9 @@ const RESPOND_THEN_TRAILERS = { waitForTrailers: true } as const;
 export class Http2ServerCall implements CallControl {
   readonly context: ServerCallContext;
   headersSent = false;
+  /** Metadata for the response headers and the trailers, made when a handler adds some. */
+  headerMetadata: Metadata | undefined;
+  trailerMetadata: Metadata | undefined;
   /** True once the status is decided: nothing more is read, written or dispatched. */
   private finished = false;
   /** True once the handler (through the interceptors) has been called. */
@@ -84,10 +88,10 @@ export class Http2ServerCall implements CallControl {
   start(): void {
     const stream = this.stream as CallStream;
     stream[CALL] = this;
-    stream.on('data', onStreamData);
-    stream.on('end', onStreamEnd);
-    stream.on('close', onStreamClose);
-    stream.on('wantTrailers', onStreamWantTrailers);
+    stream.on('data', Http2ServerCall.onStreamData);
+    stream.on('end', Http2ServerCall.onStreamEnd);
+    stream.on('close', Http2ServerCall.onStreamClose);
+    stream.on('wantTrailers', Http2ServerCall.onStreamWantTrailers);
     if (this.registered.requestStreams) {
       this.requestStream = new RequestStream(stream);
       this.dispatch(this.requestStream);
@@ -103,18 +107,11 @@ export class Http2ServerCall implements CallControl {
   sendHeaders(): void {
     if (this.headersSent || this.finished) return;
     this.headersSent = true;
-    const headers = responseHeaders(
-      this.context.responseEncoding,
-      this.context.responseHeadersIfAny,
-    );
+    const headers = responseHeaders(this.context.responseEncoding, this.headerMetadata);
     this.stream.respond(headers, RESPOND_THEN_TRAILERS);
   }
 
   // --- reading the request -------------------------------------------------------------------
-
-  onData(chunk: Buffer): void {
-    if (!this.finished) this.reader.push(chunk);
-  }
 
   /** A request message, in order; `compressed` is its Compressed-Flag. */
   onMessage(message: unknown, compressed: boolean): void {
@@ -141,20 +138,11 @@ export class Http2ServerCall implements CallControl {
     this.finish(error);
   }
 
-  /** The client half-closed; the end waits behind the messages still being inflated. */
-  onEnd(): void {
-    this.reader.whenDelivered(this.onRequestEnd);
-  }
-
-  private readonly onRequestEnd = (): void => {
+  /** The client half-closed and every request message was delivered (or the last was cut). */
+  private readonly onRequestEnd = (truncated: GrpcError | undefined): void => {
     if (this.finished) return;
-    if (this.reader.partial) {
-      this.finish(
-        new GrpcError(
-          Status.INTERNAL,
-          'the request ended in the middle of a length-prefixed message',
-        ),
-      );
+    if (truncated !== undefined) {
+      this.finish(truncated);
       return;
     }
     if (this.requestStream !== undefined) {
@@ -215,7 +203,17 @@ export class Http2ServerCall implements CallControl {
       void this.pump(result as AsyncIterable<unknown>);
       return;
     }
-    this.sendSingleResponse(result);
+    // The one response of a unary or client-streaming call.
+    let frame: Buffer | Promise<Buffer>;
+    try {
+      const encoding = this.context.responseEncoding === IDENTITY ? IDENTITY : this.encodingOf(0);
+      frame = writeMessage(this.registered.definition.responseCodec, result, encoding);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (frame instanceof Promise) frame.then(this.endWith, this.fail);
+    else this.endWith(frame);
   };
 
   /** Any failure of the handler or an interceptor. */
@@ -234,25 +232,12 @@ export class Http2ServerCall implements CallControl {
 
   // --- writing the response ------------------------------------------------------------------
 
-  private sendSingleResponse(message: unknown): void {
-    let frame: Buffer | Promise<Buffer>;
-    try {
-      const encoding = this.context.responseEncoding === IDENTITY ? IDENTITY : this.encodingOf(0);
-      frame = writeMessage(this.registered.definition.responseCodec, message, encoding);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    if (frame instanceof Promise) frame.then(this.endWith, this.fail);
-    else this.endWith(frame);
-  }
-
   /** Sends the one response message and ends the call OK. */
   private readonly endWith = (frame: Buffer): void => {
     if (this.finished) return;
     this.sendHeaders();
     this.finished = true;
-    this.pendingTrailers = trailersFor(undefined, this.context.responseTrailersIfAny);
+    this.pendingTrailers = trailersFor(undefined, this.trailerMetadata);
     this.stream.end(frame);
     this.complete();
   };
@@ -315,18 +300,17 @@ export class Http2ServerCall implements CallControl {
   private finish(error: GrpcError | undefined): void {
     if (this.finished) return;
     this.finished = true;
-    this.reader.stop();
     const stream = this.stream;
     if (error !== undefined) {
       this.context.cancel(error);
       this.requestStream?.fail(error);
     }
-    const trailers = trailersFor(error, this.context.responseTrailersIfAny);
+    const trailers = trailersFor(error, this.trailerMetadata);
     if (!stream.destroyed && !stream.closed) {
       if (!this.headersSent) {
         // Trailers-Only: one HEADERS frame with END_STREAM carrying the status.
         this.headersSent = true;
-        const headers = responseHeaders(IDENTITY, this.context.responseHeadersIfAny);
+        const headers = responseHeaders(IDENTITY, this.headerMetadata);
         if (!this.dispatched && this.env.earlyResponseHeaders !== undefined) {
           // No interceptor saw this call: the server adds what they would have.
           Object.assign(headers, this.env.earlyResponseHeaders(this.requestHeaders));
@@ -360,18 +344,14 @@ export class Http2ServerCall implements CallControl {
     });
   }
 
-  /** Releases the call's timer and tells the server the call is over. */
+  /** Stops reading, releases the call's timer and tells the server the call is over. */
   private complete(): void {
+    this.reader.stop();
     if (this.deadlineTimer !== undefined) {
       clearTimeout(this.deadlineTimer);
       this.deadlineTimer = undefined;
     }
     this.env.onCallEnd(this);
-  }
-
-  /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
-  onWantTrailers(): void {
-    this.stream.sendTrailers(this.pendingTrailers ?? trailersFor(undefined, undefined));
   }
 
   onDeadline(): void {
@@ -381,36 +361,46 @@ export class Http2ServerCall implements CallControl {
     );
   }
 
-  /** The stream closed: normally after our trailers; before them, the client cancelled. */
-  onClose(): void {
-    this.env.onStreamClose();
-    if (!this.finished) {
-      this.finished = true;
-      const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');
-      this.context.cancel(reason);
-      this.requestStream?.fail(reason);
-      this.complete();
-    }
+  // --- the stream's events ----------------------------------------------------------------------
+  // Listeners shared by every call (`this` is the stream): each finds its call on the stream, so
+  // starting a call allocates no listener closures (this is the hot path of every unary call).
+
+  // biome-ignore-start lint/complexity/noThisInStatic: node calls a listener with the stream as `this`
+  /** DATA: request bytes (the reader drops them once the call is over). */
+  private static onStreamData(this: CallStream, chunk: Buffer): void {
+    this[CALL].reader.push(chunk);
   }
+
+  /** END_STREAM: the end waits behind the request messages still being inflated. */
+  private static onStreamEnd(this: CallStream): void {
+    const call = this[CALL];
+    call.reader.end(call.onRequestEnd);
+  }
+
+  /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
+  private static onStreamWantTrailers(this: CallStream): void {
+    const call = this[CALL];
+    this.sendTrailers(call.pendingTrailers ?? trailersFor(undefined, undefined));
+  }
+
+  /** The stream closed: normally after our trailers; before them, the client cancelled. */
+  private static onStreamClose(this: CallStream): void {
+    const call = this[CALL];
+    call.env.onStreamClose();
+    if (call.finished) return;
+    call.finished = true;
+    const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');
+    call.context.cancel(reason);
+    call.requestStream?.fail(reason);
+    call.complete();
+  }
+  // biome-ignore-end lint/complexity/noThisInStatic: node calls a listener with the stream as `this`
 }
 
-// Stream listeners shared by every call: each finds its call on the stream, so starting a call
-// allocates no listener closures (this is the hot path of every unary call).
+/** Where each stream keeps its call, for the shared listeners above. */
 const CALL = Symbol('handwire.call');
 type CallStream = ServerHttp2Stream & { [CALL]: Http2ServerCall };
 
-function onStreamData(this: CallStream, chunk: Buffer): void {
-  this[CALL].onData(chunk);
-}
-function onStreamEnd(this: CallStream): void {
-  this[CALL].onEnd();
-}
-function onStreamClose(this: CallStream): void {
-  this[CALL].onClose();
-}
-function onStreamWantTrailers(this: CallStream): void {
-  this[CALL].onWantTrailers();
-}
 function uncork(stream: ServerHttp2Stream): void {
   stream.uncork();
 }
