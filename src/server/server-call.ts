@@ -1,6 +1,6 @@
 // One gRPC call on one HTTP/2 stream, server side: node:http2 glue and dispatch (grpc
 // PROTOCOL-HTTP2.md "Requests", "Responses"; the wire halves are in transport/messages.ts and
-// transport/responses.ts). Everything that ends a call goes through `finish(status)`, once: the
+// transport/responses.ts, a response stream's writes in response-stream-writer.ts). Everything that ends a call goes through `finish(status)`, once: the
 // handler's result, a thrown error, the deadline, a client's RST_STREAM, a server shutdown.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
@@ -14,6 +14,7 @@ import { type CallControl, ServerCallContext } from './call-context.js';
 import type { ServerCall as InterceptedCall } from './interceptor.js';
 import type { CallEnvironment, RegisteredMethod } from './registered-method.js';
 import { RequestStream } from './request-stream.js';
+import { writeResponseStream } from './response-stream-writer.js';
 
 const IDENTITY = 'identity';
 /** Response headers now, trailers when Node asks for them ('wantTrailers'). */
@@ -26,7 +27,7 @@ export class Http2ServerCall implements CallControl {
   headerMetadata: Metadata | undefined;
   trailerMetadata: Metadata | undefined;
   /** True once the status is decided: nothing more is read, written or dispatched. */
-  private finished = false;
+  finished = false;
   /** True once the handler (through the interceptors) has been called. */
   private dispatched = false;
 
@@ -200,7 +201,8 @@ export class Http2ServerCall implements CallControl {
         );
         return;
       }
-      void this.pump(result as AsyncIterable<unknown>);
+      const codec = this.registered.definition.responseCodec;
+      void writeResponseStream(this, this.stream, codec, result as AsyncIterable<unknown>);
       return;
     }
     // The one response of a unary or client-streaming call.
@@ -217,7 +219,7 @@ export class Http2ServerCall implements CallControl {
   };
 
   /** Any failure of the handler or an interceptor. */
-  private readonly fail = (error: unknown): void => {
+  readonly fail = (error: unknown): void => {
     if (this.finished) return;
     const grpcError = GrpcError.from(error);
     if (!(error instanceof GrpcError) && grpcError.code === Status.INTERNAL) {
@@ -242,62 +244,19 @@ export class Http2ServerCall implements CallControl {
     this.complete();
   };
 
-  /** Writes each message a streaming handler yields, waiting for 'drain' when Node's buffer is full. */
-  private async pump(responses: AsyncIterable<unknown>): Promise<void> {
-    const codec = this.registered.definition.responseCodec;
-    const stream = this.stream;
-    let index = 0;
-    try {
-      for await (const message of responses) {
-        if (this.finished) return; // leaving the loop calls the iterator's return(): its finally runs
-        this.sendHeaders();
-        let frame = writeMessage(codec, message, this.encodingOf(index++));
-        if (frame instanceof Promise) {
-          frame = await frame;
-          if (this.finished) return;
-        }
-        if (!stream.writableCorked) {
-          // Messages a handler yields without waiting go out together: corked, Node gathers the
-          // writes and hands them to HTTP/2 in one writev once this burst of microtasks is over
-          // (or the buffer fills and we wait for 'drain'), instead of one write per message.
-          stream.cork();
-          process.nextTick(uncork, stream);
-        }
-        if (!stream.write(frame)) await this.drained();
-      }
-      this.finish(undefined);
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
   /** The encoding of response message `index`: the call's, unless `compressMessage` declines. */
-  private encodingOf(index: number): string {
+  encodingOf(index: number): string {
     const encoding = this.context.responseEncoding;
     if (encoding === IDENTITY) return IDENTITY;
     const decide = this.context.compressMessage;
     return decide === undefined || decide(index) ? encoding : IDENTITY;
   }
 
-  /** Resolves on 'drain', or on 'close' (a stream that ends never drains). */
-  private drained(): Promise<void> {
-    const stream = this.stream;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
-  }
-
   /**
    * Ends the call with `error`'s status, or OK when undefined. Sends trailers (or, before any
    * headers, a Trailers-Only response), cancels the handler if it is still running.
    */
-  private finish(error: GrpcError | undefined): void {
+  finish(error: GrpcError | undefined): void {
     if (this.finished) return;
     this.finished = true;
     const stream = this.stream;
@@ -401,9 +360,6 @@ export class Http2ServerCall implements CallControl {
 const CALL = Symbol('handwire.call');
 type CallStream = ServerHttp2Stream & { [CALL]: Http2ServerCall };
 
-function uncork(stream: ServerHttp2Stream): void {
-  stream.uncork();
-}
 function onCallDeadline(call: Http2ServerCall): void {
   call.onDeadline();
 }
