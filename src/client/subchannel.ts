@@ -216,17 +216,7 @@ export class Subchannel {
         settled = true;
         cleanup();
         session.destroy();
-        this.connecting = undefined;
-        this.lastError = error;
-        if (this.state === 'shutdown') return reject(error);
-        const waitMs = this.backoff.failed();
-        clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          if (this.connections.length === 0) this.setState('idle');
-        }, waitMs);
-        this.retryTimer.unref();
-        if (this.connections.length === 0) this.setState('transientFailure');
+        this.attemptFailed(error);
         reject(error);
       };
       // A peer that accepts TCP but never speaks HTTP/2 must not hang the call (DESIGN lesson 1).
@@ -267,6 +257,21 @@ export class Subchannel {
       session.once('close', onClose);
       socket.once('error', onError);
     });
+  }
+
+  /** A connect attempt failed: keep why, then back off (connection-backoff.md). */
+  private attemptFailed(error: GrpcError): void {
+    this.connecting = undefined;
+    this.lastError = error;
+    if (this.state === 'shutdown') return;
+    const waitMs = this.backoff.failed();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.connections.length === 0) this.setState('idle');
+    }, waitMs);
+    this.retryTimer.unref();
+    if (this.connections.length === 0) this.setState('transientFailure');
   }
 
   /** A new HTTP/2 session to the address: h2c, or h2 over TLS when the channel has `tls`. */
