@@ -14,6 +14,7 @@ import {
   GRPC_STATUS,
   PSEUDO_STATUS,
 } from '../transport/headers.js';
+import { Metadata } from '../transport/metadata.js';
 import type { Refusal } from '../transport/requests.js';
 import { trailersOnlyHeaders } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
@@ -31,10 +32,26 @@ export function refuseRequest(
   early: EarlyResponseHeaders | undefined,
   onRefused?: (error: GrpcError, sent: OutgoingHttpHeaders) => void,
 ): void {
-  const extra = early?.(headers);
+  const extra = earlyHeaders(early, headers);
   if (refusal.httpStatus === undefined) respondStatus(stream, extra, refusal.refused);
   else respondHttpError(stream, extra, refusal.httpStatus, refusal.refused.message);
   onRefused?.(refusal.refused, extra ?? {});
+}
+
+/** What `early` adds to an answer given before any interceptor ran, as HTTP/2 headers. */
+export function earlyHeaders(
+  early: EarlyResponseHeaders | undefined,
+  requestHeaders: IncomingHttpHeaders,
+): OutgoingHttpHeaders | undefined {
+  if (early === undefined) return undefined;
+  let requestMetadata: Metadata;
+  try {
+    requestMetadata = Metadata.fromHttp2Headers(requestHeaders);
+  } catch {
+    // Metadata the client sent malformed is not what this answer is about: it gets none.
+    requestMetadata = new Metadata();
+  }
+  return early(requestMetadata).toHttp2Headers();
 }
 
 /** A Trailers-Only response: HTTP 200 with the status in the only HEADERS frame, plus `extra`. */

@@ -10,6 +10,7 @@ import type { Metadata } from '../transport/metadata.js';
 import type { Admission } from '../transport/requests.js';
 import { responseHeaders, trailersFor } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
+import { earlyHeaders } from './call-admission.js';
 import { type CallControl, ServerCallContext } from './call-context.js';
 import type { ServerCall as InterceptedCall } from './interceptor.js';
 import type { CallEnvironment, RegisteredMethod } from './registered-method.js';
@@ -272,7 +273,7 @@ export class Http2ServerCall implements CallControl {
         const headers = responseHeaders(IDENTITY, this.headerMetadata);
         if (!this.dispatched && this.env.earlyResponseHeaders !== undefined) {
           // No interceptor saw this call: the server adds what they would have.
-          Object.assign(headers, this.env.earlyResponseHeaders(this.requestHeaders));
+          Object.assign(headers, earlyHeaders(this.env.earlyResponseHeaders, this.requestHeaders));
         }
         stream.respond(Object.assign(headers, trailers), { endStream: true });
         if (!this.dispatched) this.reportRejected(error, headers);

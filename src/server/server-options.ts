@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, SecureServerOptions } from 'node:http2';
 import { hostname } from 'node:os';
 import { isSupportedEncoding } from '../transport/compression.js';
+import type { Metadata } from '../transport/metadata.js';
 import {
   ABOVE_ZERO,
   type NumberRule,
@@ -76,8 +77,11 @@ export interface ServerOptions {
   onCallRejected?: (call: RejectedCall) => void;
 }
 
-/** Computes headers from the request's, for answers given before interceptors run. */
-export type EarlyResponseHeaders = (requestHeaders: IncomingHttpHeaders) => OutgoingHttpHeaders;
+/**
+ * Computes response metadata from the request's, for answers given before interceptors run (the
+ * request's metadata is empty when the client sent none that could be read).
+ */
+export type EarlyResponseHeaders = (requestMetadata: Metadata) => Metadata;
 
 /** What the server knows of a call it ended before dispatching it to the interceptors. */
 export interface RejectedCall {
