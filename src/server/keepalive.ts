@@ -11,7 +11,6 @@
 //     not reconnect at once) → graceful GOAWAY, then closed `maxConnectionAgeGraceMs` later.
 
 import { constants, type Http2Session } from 'node:http2';
-import type { Http2ServerCall } from './server-call.js';
 
 /** Where a GOAWAY the server sends is logged (the server's ServerLogger fits). */
 export interface GoAwayLogger {
@@ -48,9 +47,9 @@ const PING_FRAME_BYTES = 17;
 export type GoAwayReason = 'server shutdown' | 'max connection idle' | 'max connection age';
 
 /** Per-session state: the calls open on it and the timers of the policies above. */
-export class SessionManager {
+export class SessionManager<Call = unknown> {
   /** The calls open on this session: a server shutdown cancels them, none left means idle. */
-  readonly calls = new Set<Http2ServerCall>();
+  readonly calls = new Set<Call>();
   /**
    * HTTP/2 streams of calls still open: a call ends when its status is decided, its stream only
    * once the last DATA frame and the trailers have left, which on a large response is later.
@@ -99,7 +98,7 @@ export class SessionManager {
   }
 
   /** A call started on this session. */
-  callStarted(call: Http2ServerCall): void {
+  callStarted(call: Call): void {
     this.calls.add(call);
     this.openStreams++;
     this.pingStrikesReset = true;
@@ -114,7 +113,7 @@ export class SessionManager {
    * A call on this session ended (a bound function: it is the call's `onCallEnd`). No timer is
    * touched per call: the idle timer looks at `idleSince` when it fires, as grpc-go's does.
    */
-  readonly callEnded = (call: Http2ServerCall): void => {
+  readonly callEnded = (call: Call): void => {
     if (!this.calls.delete(call)) return;
     this.pingStrikesReset = true;
     if (this.calls.size > 0) return;

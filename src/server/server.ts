@@ -51,7 +51,7 @@ export interface CloseOptions {
 }
 
 interface SessionState {
-  readonly manager: SessionManager;
+  readonly manager: SessionManager<Http2ServerCall>;
   readonly peer: string;
   readonly calls: Set<Http2ServerCall>;
   /** What calls on this session run with; built once per connection, not once per call. */
@@ -238,7 +238,12 @@ export class Server {
       socket.remoteFamily === 'IPv6'
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
         : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
-    const manager = new SessionManager(session, this.options, this.options.logger, peer);
+    const manager = new SessionManager<Http2ServerCall>(
+      session,
+      this.options,
+      this.options.logger,
+      peer,
+    );
     const state: SessionState = {
       manager,
       peer,

@@ -14,6 +14,23 @@ export interface GroupProtocol {
   readonly metadata: Buffer;
 }
 
+/** A JoinGroup request as the coordinator takes it (shared with group-static-member.ts). */
+export interface JoinGroupRequest {
+  readonly groupId: string;
+  readonly sessionTimeoutMs: number;
+  /** JoinGroup v0 has none: pass the session timeout, as Kafka does. */
+  readonly rebalanceTimeoutMs: number;
+  /** "" on a first join. */
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly protocolType: string;
+  readonly protocols: readonly GroupProtocol[];
+  readonly clientId: string;
+  readonly clientHost: string;
+  /** JoinGroup v4+: a first join gets MEMBER_ID_REQUIRED and must come back with that id. */
+  readonly requireKnownMemberId: boolean;
+}
+
 export interface JoinGroupMemberInfo {
   readonly memberId: string;
   readonly groupInstanceId: string | null;
