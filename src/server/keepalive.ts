@@ -1,5 +1,6 @@
-// Connection-level policies of a gRPC server (gRFC A8 "Client-side Keepalive", gRFC A9 "Server-side
-// Connection Management", grpc-go keepalive.ServerParameters / EnforcementPolicy):
+// One session's calls and the connection-level policies of a gRPC server (gRFC A8 "Client-side
+// Keepalive", gRFC A9 "Server-side Connection Management", grpc-go keepalive.ServerParameters /
+// EnforcementPolicy):
 //   - keepalive: PING an idle client every `keepaliveTimeMs`; no ack within `keepaliveTimeoutMs`
 //     means the connection is dead and is closed;
 //   - ping enforcement: a client that pings more often than `keepaliveMinTimeMs` (or at all while it

@@ -1,6 +1,7 @@
 // One consumer group of Kafka's classic group protocol (Kafka's GroupMetadata and MemberMetadata):
 // its state, generation, members with their offered protocols, the protocol choice, and the
-// offsets committed for it. The state machine that moves it lives in group-coordinator.ts.
+// offsets committed for it, and the JoinGroup request that adds a member. The state machine that
+// moves it lives in group-coordinator.ts.
 
 import type { BrokerErrorCode } from './broker-errors.js';
 import type { BrokerTimer } from './clock.js';
