@@ -50,6 +50,12 @@ export function describeKafkaError(error: unknown): KafkaFailure {
       return { code: 'NETWORK_EXCEPTION', message };
     case 'PLT_KFK_TIMEOUT':
       return { code: 'REQUEST_TIMED_OUT', message };
+    case 'PLT_KFK_USER':
+      // The client answers a Metadata request's UNKNOWN_TOPIC_OR_PARTITION (3) with a UserError
+      // of its own, "Unknown topic <name>.", that no longer carries the code.
+      if (message.startsWith('Unknown topic '))
+        return { code: 'UNKNOWN_TOPIC_OR_PARTITION', message };
+      return { code: 'CLIENT_ERROR', message };
     default:
       return { code: 'CLIENT_ERROR', message: message || 'unknown Kafka client error' };
   }
