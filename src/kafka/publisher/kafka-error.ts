@@ -57,6 +57,9 @@ export function describeKafkaError(error: unknown): KafkaFailure {
         return { code: 'UNKNOWN_TOPIC_OR_PARTITION', message };
       return { code: 'CLIENT_ERROR', message };
     default:
+      // The publisher's own errors (TopicSetupError) carry a code in Kafka's style already.
+      if (typeof leaf.code === 'string' && /^[A-Z_]+$/.test(leaf.code))
+        return { code: leaf.code, message };
       return { code: 'CLIENT_ERROR', message: message || 'unknown Kafka client error' };
   }
 }
