@@ -110,17 +110,15 @@ export class OfferEventPublisher {
   async close(graceMs: number): Promise<PublisherCloseResult> {
     this.draining = true;
     this.interruptWait?.();
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([this.finished, graceOver]);
-    clearTimeout(timer);
+    await settledWithin(this.finished, graceMs);
     this.stopped = true;
     this.interruptWait?.();
     // force: a Produce still waiting for its answer is abandoned rather than awaited.
-    await new Promise<void>((resolve) => this.producer.close(true, () => resolve()));
-    await this.finished;
+    await settledWithin(
+      new Promise<void>((resolve) => this.producer.close(true, () => resolve())),
+      CLOSE_TIMEOUT_MS,
+    );
+    await settledWithin(this.finished, CLOSE_TIMEOUT_MS);
     this.setState('closed', this.current.lastError);
     return { unpublished: this.outboxDepth };
   }
@@ -198,10 +196,11 @@ export class OfferEventPublisher {
   private setState(state: PublisherState, lastError: KafkaFailure | undefined): void {
     const previous = this.current;
     this.current = { state, lastError, outboxDepth: this.outboxDepth };
-    // A failure with another code or message is news too; the same one retried is not.
+    // A failure with another code is news too; the same one retried is not (nor the same one
+    // from another broker of the list: its message names the broker).
     const changed =
       previous.state !== state ||
-      (state === 'failing' && previous.lastError?.message !== lastError?.message);
+      (state === 'failing' && previous.lastError?.code !== lastError?.code);
     if (changed) this.observer?.stateChanged(this.status);
   }
 
@@ -230,6 +229,19 @@ export class OfferEventPublisher {
       };
     });
   }
+}
+
+/** How long close() waits for the client to let go once the grace is over. */
+const CLOSE_TIMEOUT_MS = 2000;
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(() => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 /**
