@@ -70,7 +70,7 @@ t.test('publishing to a one-node Apache Kafka', { skip }, async (t) => {
     const records = await kcatConsume(cluster.bootstrap, TOPIC);
     t.equal(eventLogMismatch(records, DEMO_USERS + 10_000), undefined, 'kcat: once each, in order');
     // The peer, in the same run on the same broker: kcat (librdkafka, idempotent, acks=all)
-    // producing the same 10,000 records, read from a file of lines.
+    // producing the same 10,000 records, fed on its standard input.
     const kcatSeconds = await kcatProduceLines(
       cluster.bootstrap,
       'user-offers-kcat',
