@@ -220,3 +220,37 @@ t.test(
     );
   },
 );
+
+t.test(
+  'serve wiring with the cluster down: a warning with the error, counted by code',
+  async (t) => {
+    const events = new OfferEventLog();
+    appendEvents(events, 2);
+    const health = new HealthService();
+    const logger = captureLogger();
+    const registry = new Registry();
+    const publisher = startServePublisher({
+      brokers: [{ host: '::1', port: await freePort() }],
+      events,
+      health,
+      logger,
+      registry,
+    });
+    await waitUntil('failing', 10_000, () =>
+      publisher.status.state === 'failing' ? true : undefined,
+    );
+    t.equal(health.getStatus(PUBLISHER_HEALTH_SERVICE), ServingStatus.NOT_SERVING);
+    const warning = logger.lines.find((line) => line.level === 'warn');
+    t.match(warning, {
+      fields: {
+        kafka_brokers: /^\[::1\]:\d+$/,
+        kafka_error_code: 'NETWORK_EXCEPTION',
+        outbox_events: 2,
+      },
+      message: /^Kafka publisher failing: .*; 2 events wait in the outbox/,
+    });
+    t.ok(await metric(registry, 'handwire_kafka_publisher_errors_total', 'NETWORK_EXCEPTION'));
+    t.equal(await metric(registry, 'handwire_kafka_publisher_outbox_events'), 2);
+    t.same(await publisher.close(100), { unpublished: 2 });
+  },
+);
