@@ -55,6 +55,10 @@ function program(): Command {
     )
     .option('--no-kafka', 'do not serve the Kafka protocol')
     .option('--kafka-retention-bytes <bytes>', 'keep at most this many bytes per Kafka partition')
+    .option(
+      '--kafka-brokers <host:port,…>',
+      "also publish every offer event to this Kafka cluster's user-offers topic",
+    )
     .action(serve);
 
   handwire

@@ -29,8 +29,10 @@ import {
   parseRetentionBytes,
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
+import { type BrokerAddress, parseKafkaBrokersFlag } from './kafka-brokers-flag.js';
 import { listenFailure } from './listen-error.js';
 import { isLoopback } from './loopback.js';
+import { startServePublisher } from './serve-publisher.js';
 import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
 import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
 
@@ -52,6 +54,8 @@ export interface ServeFlags {
   /** false with --no-kafka. */
   kafka?: boolean;
   kafkaRetentionBytes?: string;
+  /** --kafka-brokers: publish every offer event to this external cluster too. */
+  kafkaBrokers?: string;
 }
 
 interface ServeConfig {
@@ -66,6 +70,8 @@ interface ServeConfig {
   demo: boolean;
   /** Where to serve Kafka; undefined with --no-kafka. */
   kafka: KafkaListenConfig | undefined;
+  /** The external cluster's bootstrap brokers (--kafka-brokers); undefined without the flag. */
+  kafkaBrokers: BrokerAddress[] | undefined;
 }
 
 /** Checks every flag once; a bad one is a UsageError with one sentence. */
@@ -105,6 +111,10 @@ export function checkServeFlags(
         : checkServeTls(flags.tlsCert, flags.tlsKey!, flags.tlsCa),
     demo: flags.demo === true,
     kafka: undefined,
+    kafkaBrokers:
+      flags.kafkaBrokers === undefined
+        ? undefined
+        : parseKafkaBrokersFlag('--kafka-brokers', flags.kafkaBrokers),
   };
   if (!isLoopback(config.host) && authSecret === undefined && flags.insecure !== true) {
     throw new UsageError(
@@ -195,7 +205,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   server.addService(UserServiceDefinition, createUserService(store));
   server.addService(OfferServiceDefinition, createOfferService(offers));
-  addHealthService(server);
+  const health = addHealthService(server);
   addContractReflection(server);
 
   const demoUsers = config.demo ? seedDemoUsers(store, offers) : [];
@@ -220,6 +230,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
       throw listenFailure('--metrics-port', config.host, metricsPort, error);
     });
   }
+
+  const publisher =
+    config.kafkaBrokers === undefined
+      ? undefined
+      : startServePublisher({
+          brokers: config.kafkaBrokers,
+          events: offers.log,
+          health,
+          logger,
+          registry: metrics?.registry,
+        });
 
   const scheme =
     config.tls === undefined ? 'h2c' : config.tls.ca === undefined ? 'TLS' : 'mutual TLS';
@@ -270,6 +291,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
       server.close({ graceMs: config.shutdownGraceMs }),
       metricsServer?.close(),
       kafka?.close(),
+      publisher?.close(config.shutdownGraceMs).then(({ unpublished }) => {
+        if (unpublished > 0)
+          console.error(`${unpublished} offer events were not published to Kafka within the grace`);
+      }),
     ]).then(
       () => process.exit(0),
       (error: unknown) => {
