@@ -19,6 +19,7 @@ import {
 import { createOfferService, OfferServiceDefinition } from '../services/offers/offer-service.js';
 import { addContractReflection } from '../services/reflection/contract-reflection.js';
 import { createUserService, UserServiceDefinition } from '../services/user/user-service.js';
+import type { OfferEventLog } from '../store/offer-event-log.js';
 import { OfferStore } from '../store/offer-store.js';
 import { UserStore } from '../store/user-store.js';
 import {
@@ -31,11 +32,17 @@ import {
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
 import { listenFailure } from './listen-error.js';
+import {
+  checkReplicaFlags,
+  type ReplicaConfig,
+  type ReplicaFlags,
+  ServeReplica,
+} from './serve-replica.js';
 import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
 import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
-export interface ServeFlags {
+export interface ServeFlags extends ReplicaFlags {
   host: string;
   port: string;
   metricsPort?: string;
@@ -66,6 +73,8 @@ interface ServeConfig {
   demo: boolean;
   /** Where to serve Kafka; undefined with --no-kafka. */
   kafka: KafkaListenConfig | undefined;
+  /** With --replica-of: follow that source instead of taking writes. */
+  replica: ReplicaConfig | undefined;
 }
 
 /** Checks every flag once; a bad one is a UsageError with one sentence. */
@@ -105,6 +114,7 @@ export function checkServeFlags(
         : checkServeTls(flags.tlsCert, flags.tlsKey!, flags.tlsCa),
     demo: flags.demo === true,
     kafka: undefined,
+    replica: checkReplicaFlags(flags),
   };
   if (!isLoopback(config.host) && authSecret === undefined && flags.insecure !== true) {
     throw new UsageError(
@@ -147,11 +157,11 @@ function checkKafkaFlags(flags: ServeFlags): KafkaListenConfig | undefined {
  */
 async function startServeKafka(
   config: KafkaListenConfig | undefined,
-  offers: OfferStore,
+  offerEvents: OfferEventLog,
 ): Promise<KafkaBroker | undefined> {
   if (config === undefined) return undefined;
   try {
-    return await listenKafka(config, offers.log);
+    return await listenKafka(config, offerEvents);
   } catch (error) {
     if (!(error instanceof UsageError))
       throw listenFailure('--kafka-port', config.host, config.port, error);
@@ -199,13 +209,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
               : { ca: config.tls.ca, requestCert: true, rejectUnauthorized: true }),
           },
   });
-  server.addService(UserServiceDefinition, createUserService(store));
-  server.addService(OfferServiceDefinition, createOfferService(offers));
-  addHealthService(server);
+  const replica = config.replica === undefined ? undefined : new ServeReplica(config.replica);
+  if (replica === undefined) {
+    server.addService(UserServiceDefinition, createUserService(store));
+    server.addService(OfferServiceDefinition, createOfferService(offers));
+  } else replica.addServices(server);
+  const health = addHealthService(server);
   addContractReflection(server);
 
   const demoUsers = config.demo ? seedDemoUsers(store, offers) : [];
-  const kafka = await startServeKafka(config.kafka, offers);
+  // A replica's Kafka listener serves the log it follows, with the same offsets.
+  const kafka = await startServeKafka(config.kafka, replica?.store.log ?? offers.log);
   const bound = await server
     .listen({ host: config.host, port: config.port })
     .catch(async (error) => {
@@ -232,6 +246,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
   // Before the gRPC line: whoever waits for that line finds the Kafka address already printed.
   if (kafka !== undefined) console.log(kafkaServingLine(kafka));
   console.log(`handwire serving gRPC (${scheme}) on ${bound.address}`);
+  if (replica !== undefined) {
+    replica.start(health, logger, metrics);
+    console.log(replica.servingLine());
+  }
   if (metricsServer !== undefined)
     console.log(`metrics on http://${config.host}:${metricsServer.port}/metrics`);
   if (config.demo)
@@ -276,6 +294,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       server.close({ graceMs: config.shutdownGraceMs }),
       metricsServer?.close(),
       kafka?.close(),
+      replica?.close(),
     ]).then(
       () => process.exit(0),
       (error: unknown) => {
