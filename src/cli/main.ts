@@ -59,6 +59,7 @@ function program(): Command {
       'be a read replica: follow the user-offers topic of these Kafka brokers (a cluster, or a primary handwire)',
     )
     .option('--group <group>', 'the consumer group of --replica-of (default handwire-replica)')
+    .option('--replica-topic <topic>', 'the topic --replica-of follows (default user-offers)')
     .option(
       '--primary <host:port>',
       "the primary's gRPC address, named when a replica refuses a write",

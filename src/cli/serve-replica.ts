@@ -2,7 +2,12 @@
 // replica, checked once, and the replica's part of serve — its store, its services, the follower
 // and its health (docs/kafka-replica.md; docs/contract.md §5 for the flag sentences).
 
-import { OfferReplica, type ReplicaLogger, type ReplicaState } from '../replica/offer-replica.js';
+import {
+  OFFER_EVENTS_TOPIC,
+  OfferReplica,
+  type ReplicaLogger,
+  type ReplicaState,
+} from '../replica/offer-replica.js';
 import { registerReplicaMetrics } from '../replica/replica-metrics.js';
 import type { Server } from '../server/server.js';
 import type { HealthService } from '../services/health/health-service.js';
@@ -28,6 +33,7 @@ export interface ReplicaFlags {
   replicaOf?: string;
   group?: string;
   primary?: string;
+  replicaTopic?: string;
   demo?: boolean;
 }
 
@@ -35,6 +41,8 @@ export interface ReplicaConfig {
   bootstrapBrokers: string[];
   group: string;
   primary: string | undefined;
+  /** The topic to follow; its dead letters go to the same name plus ".dlq". */
+  topic: string;
 }
 
 /** The replica's settings; undefined without --replica-of. A bad one is a UsageError. */
@@ -43,6 +51,7 @@ export function checkReplicaFlags(flags: ReplicaFlags): ReplicaConfig | undefine
     for (const [flag, value] of [
       ['--group', flags.group],
       ['--primary', flags.primary],
+      ['--replica-topic', flags.replicaTopic],
     ] as const) {
       if (value !== undefined)
         throw new UsageError(`${flag} is for a replica: give --replica-of too`);
@@ -60,7 +69,14 @@ export function checkReplicaFlags(flags: ReplicaFlags): ReplicaConfig | undefine
   const group = flags.group ?? DEFAULT_REPLICA_GROUP;
   // Kafka's rule for group ids: not empty (the broker refuses an empty one as INVALID_GROUP_ID).
   if (group.trim() === '') throw new UsageError('--group must not be empty');
-  return { bootstrapBrokers, group, primary: flags.primary };
+  const topic = flags.replicaTopic ?? OFFER_EVENTS_TOPIC;
+  // Kafka's rule for topic names (kafka.common.internals.Topic): 1 to 249 of [a-zA-Z0-9._-].
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
+    throw new UsageError(
+      `--replica-topic must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), not "${topic}"`,
+    );
+  }
+  return { bootstrapBrokers, group, primary: flags.primary, topic };
 }
 
 /** host:port, host a name, IPv4 or [IPv6], port 1 to 65535; else a UsageError naming `flag`. */
@@ -81,7 +97,11 @@ export class ServeReplica {
   private follower: OfferReplica | undefined;
 
   constructor(private readonly config: ReplicaConfig) {
-    this.replicaOf = { source: config.bootstrapBrokers.join(','), primary: config.primary };
+    const topicSuffix = config.topic === OFFER_EVENTS_TOPIC ? '' : ` (topic ${config.topic})`;
+    this.replicaOf = {
+      source: config.bootstrapBrokers.join(',') + topicSuffix,
+      primary: config.primary,
+    };
   }
 
   /** The user and offer services as a replica answers them. */
@@ -99,6 +119,7 @@ export class ServeReplica {
     this.follower = new OfferReplica({
       bootstrapBrokers: this.config.bootstrapBrokers,
       group: this.config.group,
+      topic: this.config.topic,
       store: this.store,
       logger,
       onState: (state: ReplicaState) =>
