@@ -85,6 +85,14 @@ export class ReplicaSession {
       const [committed, earliest] = await this.positions();
       this.resumeAt = committed >= 0n ? committed : earliest;
       this.nextOffset = earliest;
+      this.stream = await this.consumer.consume({
+        topics: [topic],
+        mode: 'manual',
+        offsets: [{ topic, partition: 0, offset: earliest }],
+        autocommit: false,
+      });
+      // Logged once the group is joined: a member killed without leaving delays that join until
+      // its session times out, and the time from here to "caught up" is the reading alone.
       this.options.logger.info(
         {
           topic,
@@ -94,12 +102,6 @@ export class ReplicaSession {
         },
         `replica reading ${topic} from offset ${earliest}, applying from ${this.resumeAt}`,
       );
-      this.stream = await this.consumer.consume({
-        topics: [topic],
-        mode: 'manual',
-        offsets: [{ topic, partition: 0, offset: earliest }],
-        autocommit: false,
-      });
       this.lagTimer = setInterval(() => void this.pollHighWatermark(), LAG_POLL_MS);
       await this.pollHighWatermark();
       if (this.closed) void this.stream.close();
