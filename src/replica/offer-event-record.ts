@@ -5,7 +5,7 @@
 // which the replica puts on its dead-letter record.
 //
 // Fields beyond the seven are ignored, as a protobuf JSON reader that discards unknown fields
-// would: a newer primary may add one without stopping older replicas. An `event_id` header (the
+// would: a newer primary may add one without stopping older replicas. An `event-id` header (the
 // publisher of docs/kafka-replica.md adds one) must agree with the value when present.
 
 import type { OfferEvent } from '../store/offer-event-log.js';
@@ -45,9 +45,9 @@ export function decodeOfferEventRecord(record: RawRecord): DecodedRecord {
   if (event !== undefined && key !== undefined && key !== '' && key !== event.userId) {
     problems.push(`the key "${key}" is not the value's user_id "${event.userId}"`);
   }
-  const eventIdHeader = headerText(record, 'event_id');
+  const eventIdHeader = headerText(record, 'event-id');
   if (event !== undefined && eventIdHeader !== undefined && eventIdHeader !== event.eventId) {
-    problems.push(`the event_id header "${eventIdHeader}" is not the value's "${event.eventId}"`);
+    problems.push(`the event-id header "${eventIdHeader}" is not the value's "${event.eventId}"`);
   }
   if (problems.length > 0 || event === undefined) return fail(problems);
   return { ok: true, event };

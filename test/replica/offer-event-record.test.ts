@@ -32,7 +32,7 @@ t.test('the record the primary writes is its event', async (t) => {
   t.same(decodeOfferEventRecord(record()), { ok: true, event: EVENT });
   t.same(
     decodeOfferEventRecord(
-      record({ headers: [...JSON_HEADER, ['event_id', Buffer.from(EVENT.eventId)]] }),
+      record({ headers: [...JSON_HEADER, ['event-id', Buffer.from(EVENT.eventId)]] }),
     ),
     { ok: true, event: EVENT },
     'with the publisher’s event_id header',
@@ -64,8 +64,8 @@ const refused: Array<[string, RawRecord, RegExp]> = [
   ['no change', withValue({ ...fields, from_offer: 'PLUS' }), /both "PLUS": an event is a change/],
   [
     'an event_id header that disagrees',
-    record({ headers: [...JSON_HEADER, ['event_id', Buffer.from('other')]] }),
-    /the event_id header "other" is not the value's/,
+    record({ headers: [...JSON_HEADER, ['event-id', Buffer.from('other')]] }),
+    /the event-id header "other" is not the value's/,
   ],
 ];
 
