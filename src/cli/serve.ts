@@ -246,12 +246,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
   // Before the gRPC line: whoever waits for that line finds the Kafka address already printed.
   if (kafka !== undefined) console.log(kafkaServingLine(kafka));
   console.log(`handwire serving gRPC (${scheme}) on ${bound.address}`);
+  if (metricsServer !== undefined)
+    console.log(`metrics on http://${config.host}:${metricsServer.port}/metrics`);
   if (replica !== undefined) {
     replica.start(health, logger, metrics);
     console.log(replica.servingLine());
   }
-  if (metricsServer !== undefined)
-    console.log(`metrics on http://${config.host}:${metricsServer.port}/metrics`);
   if (config.demo)
     printDemo(
       bound.address,

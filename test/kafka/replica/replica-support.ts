@@ -36,7 +36,15 @@ export async function startChild(t: Test, args: string[]): Promise<ServeProcess>
   t.teardown(() => {
     if (child.child.exitCode === null) child.child.kill('SIGKILL');
   });
-  return child;
+  if (!args.includes('--metrics-port') || child.metricsPort !== undefined) return child;
+  // The metrics line follows the address line; on a busy machine it may come in a later chunk.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const metrics = /metrics on http:\/\/[^:]+:(\d+)\/metrics/.exec(child.stdout());
+    if (metrics) return { ...child, metricsPort: Number(metrics[1]) };
+    if (Date.now() > deadline) throw new Error(`no metrics line in 10 s: ${child.stdout()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Creates `count` users on `address` in one BatchCreateUsers stream; their ids in order. */
@@ -181,4 +189,62 @@ export async function offersOf(address: string, userIds: readonly string[]) {
     offers.close();
   }
   return result;
+}
+
+/**
+ * The delay from calling SetUserOffer on the primary to WatchOfferEvents delivering that event on
+ * the replica (the call's own round trip included, printed apart), over `samples` changes one
+ * after another (100 users, each GOLD then SILVER, so every call is a change). `endOffset` is the
+ * primary's log end before the first change.
+ */
+export async function measureDelays(
+  primary: string,
+  replica: string,
+  userIds: readonly string[],
+  endOffset: number,
+  samples: number,
+): Promise<{ samples: number; summary: string }> {
+  const offers = offersClient(primary);
+  const watch = offersClient(replica);
+  const delivered = new Map<number, number>();
+  let wake: (() => void) | undefined;
+  const stream = watch.WatchOfferEvents({ fromOffset: endOffset, userId: '' });
+  stream.on('data', (event: { offset: number }) => {
+    delivered.set(event.offset, performance.now());
+    wake?.();
+  });
+  stream.on('error', () => {});
+  const delays: number[] = [];
+  const calls: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const code = Math.floor(i / 100) % 2 === 0 ? 'GOLD' : 'SILVER';
+      const sent = performance.now();
+      await call(offers, 'SetUserOffer', { userId: userIds[i % 100], offerCode: code });
+      calls.push(performance.now() - sent);
+      const deadline = Date.now() + 10_000;
+      while (!delivered.has(endOffset + i)) {
+        if (Date.now() > deadline)
+          throw new Error(`offset ${endOffset + i} never reached ${replica}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      delays.push(delivered.get(endOffset + i)! - sent);
+    }
+  } finally {
+    stream.cancel();
+    offers.close();
+    watch.close();
+  }
+  const at = (values: number[], q: number) =>
+    values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  return {
+    samples: delays.length,
+    summary:
+      `over ${delays.length} changes, from the call to the replica's delivery: p50 ${ms(at(delays, 0.5))}, ` +
+      `p99 ${ms(at(delays, 0.99))}, max ${ms(at(delays, 1))}; the SetUserOffer call alone: p50 ${ms(at(calls, 0.5))}, p99 ${ms(at(calls, 0.99))}`,
+  };
 }
