@@ -65,6 +65,10 @@ function program(): Command {
       "the primary's gRPC address, named when a replica refuses a write",
     )
     .option('--kafka-retention-bytes <bytes>', 'keep at most this many bytes per Kafka partition')
+    .option(
+      '--kafka-brokers <host:port,…>',
+      "also publish every offer event to this Kafka cluster's user-offers topic",
+    )
     .action(serve);
 
   handwire

@@ -35,6 +35,7 @@ export interface ReplicaFlags {
   primary?: string;
   replicaTopic?: string;
   demo?: boolean;
+  kafkaBrokers?: string;
 }
 
 export interface ReplicaConfig {
@@ -57,6 +58,11 @@ export function checkReplicaFlags(flags: ReplicaFlags): ReplicaConfig | undefine
         throw new UsageError(`${flag} is for a replica: give --replica-of too`);
     }
     return undefined;
+  }
+  if (flags.kafkaBrokers !== undefined) {
+    throw new UsageError(
+      '--kafka-brokers and --replica-of do not go together: a replica takes no writes to publish (its --kafka-port serves the log it follows)',
+    );
   }
   if (flags.demo === true) {
     throw new UsageError(

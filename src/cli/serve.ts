@@ -31,7 +31,9 @@ import {
   parseRetentionBytes,
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
+import { type BrokerAddress, parseKafkaBrokersFlag } from './kafka-brokers-flag.js';
 import { listenFailure } from './listen-error.js';
+import { startServePublisher } from './serve-publisher.js';
 import {
   checkReplicaFlags,
   type ReplicaConfig,
@@ -59,6 +61,8 @@ export interface ServeFlags extends ReplicaFlags {
   /** false with --no-kafka. */
   kafka?: boolean;
   kafkaRetentionBytes?: string;
+  /** --kafka-brokers: publish every offer event to this external cluster too. */
+  kafkaBrokers?: string;
 }
 
 interface ServeConfig {
@@ -75,6 +79,8 @@ interface ServeConfig {
   kafka: KafkaListenConfig | undefined;
   /** With --replica-of: follow that source instead of taking writes. */
   replica: ReplicaConfig | undefined;
+  /** The external cluster's bootstrap brokers (--kafka-brokers); undefined without the flag. */
+  kafkaBrokers: BrokerAddress[] | undefined;
 }
 
 /** Checks every flag once; a bad one is a UsageError with one sentence. */
@@ -115,6 +121,10 @@ export function checkServeFlags(
     demo: flags.demo === true,
     kafka: undefined,
     replica: checkReplicaFlags(flags),
+    kafkaBrokers:
+      flags.kafkaBrokers === undefined
+        ? undefined
+        : parseKafkaBrokersFlag('--kafka-brokers', flags.kafkaBrokers),
   };
   if (!isLoopback(config.host) && authSecret === undefined && flags.insecure !== true) {
     throw new UsageError(
@@ -241,6 +251,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
     });
   }
 
+  const publisher =
+    config.kafkaBrokers === undefined
+      ? undefined
+      : startServePublisher({
+          brokers: config.kafkaBrokers,
+          events: offers.log,
+          health,
+          logger,
+          registry: metrics?.registry,
+        });
+
   const scheme =
     config.tls === undefined ? 'h2c' : config.tls.ca === undefined ? 'TLS' : 'mutual TLS';
   // Before the gRPC line: whoever waits for that line finds the Kafka address already printed.
@@ -295,6 +316,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
       metricsServer?.close(),
       kafka?.close(),
       replica?.close(),
+      publisher?.close(config.shutdownGraceMs).then(({ unpublished }) => {
+        if (unpublished > 0)
+          console.error(`${unpublished} offer events were not published to Kafka within the grace`);
+      }),
     ]).then(
       () => process.exit(0),
       (error: unknown) => {

@@ -49,6 +49,11 @@ const bad: Array<[string, Parameters<typeof checkReplicaFlags>[0], RegExp]> = [
   ['--group alone', { group: 'g' }, /--group is for a replica: give --replica-of too/],
   ['--primary alone', { primary: 'a:1' }, /--primary is for a replica/],
   ['--demo', { replicaOf: 'k:1', demo: true }, /--demo and --replica-of do not go together/],
+  [
+    '--kafka-brokers',
+    { replicaOf: 'k:1', kafkaBrokers: 'c:1' },
+    /--kafka-brokers and --replica-of do not go together/,
+  ],
 ];
 
 for (const [name, flags, message] of bad) {
