@@ -7,6 +7,7 @@
 // with jitter, as Kafka clients' reconnect.backoff.ms / reconnect.backoff.max.ms). Its state —
 // connecting, catching up, caught up, failing — is what the server's health reports.
 
+import { describeKafkaError } from '../kafka/publisher/kafka-error.js';
 import type { ReplicaOfferStore } from '../store/replica-offer-store.js';
 import { DeadLetterProducer } from './dead-letter.js';
 import { newReplicaCounts, type ReplicaCounts } from './replica-metrics.js';
@@ -55,6 +56,7 @@ export class OfferReplica {
   /** Ends a backoff wait early when the replica is closed. */
   private wakeFromBackoff: (() => void) | undefined;
   private lastError: Error | undefined;
+  private lastLoggedReason: string | undefined;
 
   constructor(private readonly options: OfferReplicaOptions) {
     this.deadLetters = new DeadLetterProducer({
@@ -101,6 +103,7 @@ export class OfferReplica {
         requestTimeoutMs: this.options.requestTimeoutMs ?? 10_000,
         onCaughtUp: () => {
           failures = 0;
+          this.lastLoggedReason = undefined;
           this.setState('caughtUp');
           this.logCaughtUp();
         },
@@ -118,12 +121,19 @@ export class OfferReplica {
       if (this.closing) break;
       failures++;
       const delay = backoffMs(failures);
-      this.lastError = error ?? new Error('the consumer stopped reading');
+      // The client's error is a tree of attempts; its deepest leaf says what is wrong.
+      const reason = describeKafkaError(error ?? new Error('the consumer stopped reading'));
+      this.lastError = new Error(reason.message, { cause: error });
       this.setState('failing', this.lastError);
-      this.options.logger.error(
-        { error: this.lastError.message, failures, retry_in_ms: delay },
-        `replica cannot follow ${this.options.bootstrapBrokers.join(',')}: ${this.lastError.message}; trying again in ${delay} ms`,
-      );
+      // One line per new reason (and every 20th failure of the same): a source down for an hour
+      // is a few lines, not one every backoff.
+      if (reason.message !== this.lastLoggedReason || failures % 20 === 0) {
+        this.lastLoggedReason = reason.message;
+        this.options.logger.error(
+          { error: reason.message, code: reason.code, failures, retry_in_ms: delay },
+          `replica cannot follow ${this.options.bootstrapBrokers.join(',')}: ${reason.message}; trying again in ${delay} ms`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wakeFromBackoff = () => {
