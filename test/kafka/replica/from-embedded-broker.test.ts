@@ -167,8 +167,7 @@ t.test(
       replicaOffers.every(([code, version]) => code === 'PREMIUM' && version === 2),
       'every user: PREMIUM, version 2, as on the primary',
     );
-    t.same(await offersOf(steady.address, userIds), replicaOffers, 'the steady replica too');
-    t.match(victim.stderr(), /"msg":"replica caught up/, 'the restarted replica logged it');
+      t.match(victim.stderr(), /"msg":"replica caught up/, 'the restarted replica logged it');
   },
 );
 
