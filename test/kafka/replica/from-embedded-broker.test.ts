@@ -13,6 +13,7 @@ import t from 'tap';
 import { call, callClientStream } from '../../helpers/grpc-js-proto.js';
 import type { ServeProcess } from '../../helpers/serve-process.js';
 import { kafkajsCommittedOffsets } from '../support/kafkajs-client.js';
+import { kcatConsume } from '../support/kcat.js';
 import {
   createUsers,
   healthClient,
@@ -167,7 +168,7 @@ t.test(
       replicaOffers.every(([code, version]) => code === 'PREMIUM' && version === 2),
       'every user: PREMIUM, version 2, as on the primary',
     );
-      t.match(victim.stderr(), /"msg":"replica caught up/, 'the restarted replica logged it');
+    t.match(victim.stderr(), /"msg":"replica caught up/, 'the restarted replica logged it');
   },
 );
 
@@ -181,7 +182,17 @@ t.test('a new replica catches up with 20,000 events', async (t) => {
   );
   t.ok(metrics[APPLIED]! >= 2 * USERS, `applied ${metrics[APPLIED]}`);
   await fresh.stop();
-  t.comment(catchUpRate(fresh.stderr()));
+  // The peer in the same run: kcat (librdkafka) reading the same records from the same broker,
+  // without a group and without applying anything.
+  const kcatStarted = performance.now();
+  const records = await kcatConsume(kafka, 'user-offers');
+  const kcatSeconds = (performance.now() - kcatStarted) / 1000;
+  const rate = catchUpRate(fresh.stderr());
+  t.comment(
+    `catch-up: ${rate.events} events in ${rate.seconds.toFixed(2)} s (${Math.round(rate.events / rate.seconds)} events/s); ` +
+      `kcat -C -e read ${records.length} in ${kcatSeconds.toFixed(2)} s (${Math.round(records.length / kcatSeconds)} records/s, ` +
+      `replica/kcat ${(kcatSeconds / rate.seconds).toFixed(2)} as a rate ratio)`,
+  );
 });
 
 t.test('delay from SetUserOffer on the primary to WatchOfferEvents on a replica', async (t) => {
@@ -190,15 +201,14 @@ t.test('delay from SetUserOffer on the primary to WatchOfferEvents on a replica'
   t.comment(`A -> replica (embedded broker) delay: ${delays.summary}`);
 });
 
-/** Events per second from the replica's "reading" log line to its "caught up" one. */
-function catchUpRate(stderr: string): string {
+/** From the replica's "reading" log line to its "caught up" one: events and seconds. */
+function catchUpRate(stderr: string): { events: number; seconds: number } {
   const lines = stderr
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { time: number; msg: string; events?: number });
   const reading = lines.find((line) => line.msg.startsWith('replica reading'));
   const caughtUp = lines.find((line) => line.msg.startsWith('replica caught up'));
-  if (reading === undefined || caughtUp === undefined) return 'catch-up rate: not logged';
-  const seconds = (caughtUp.time - reading.time) / 1000;
-  return `catch-up: ${caughtUp.events} events in ${seconds.toFixed(2)} s (${Math.round(caughtUp.events! / seconds)} events/s)`;
+  if (reading === undefined || caughtUp === undefined) throw new Error(`not logged:\n${stderr}`);
+  return { events: caughtUp.events!, seconds: (caughtUp.time - reading.time) / 1000 };
 }
