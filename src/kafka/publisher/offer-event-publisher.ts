@@ -62,8 +62,10 @@ export class OfferEventPublisher {
   private readonly lagThresholdMs: number;
   private readonly observer: PublisherObserver | undefined;
   private readonly backoff: RetryBackoff;
-  private readonly producer: Producer<string, string, string, string>;
+  private producer: Producer<string, string, string, string>;
   private readonly setupClient: TopicSetupClient;
+  /** False until the topic is known to exist with one partition, and after it went missing. */
+  private topicReady = false;
   /** The outbox: offset of the first event the cluster has not acknowledged. */
   private position = 0;
   private current: PublisherStatus = { state: 'connecting', lastError: undefined, outboxDepth: 0 };
@@ -87,22 +89,7 @@ export class OfferEventPublisher {
     const timeoutMs = options.requestTimeoutMs ?? 10_000;
     const clientId = options.clientId ?? 'handwire-publisher';
     this.setupClient = { clientId, bootstrapBrokers: [...options.brokers], timeoutMs };
-    this.producer = new Producer({
-      clientId,
-      bootstrapBrokers: [...options.brokers],
-      serializers: stringSerializers,
-      // enable.idempotence: acks=-1, and the client keeps one request in flight per connection.
-      idempotent: true,
-      acks: -1,
-      timeout: timeoutMs,
-      connectTimeout: timeoutMs,
-      // The client's own retries cover a blip (a moved leader: it refreshes the metadata and goes
-      // to the new one); beyond that the publisher's loop retries, with its backoff, and reports.
-      // (Two at least: the client turns fewer into unlimited retries for an idempotent producer.)
-      retries: 2,
-      retryDelay: 100,
-      metadataMaxAge: 5000,
-    });
+    this.producer = newProducer(this.setupClient);
     this.finished = this.run();
   }
 
@@ -123,25 +110,21 @@ export class OfferEventPublisher {
   async close(graceMs: number): Promise<PublisherCloseResult> {
     this.draining = true;
     this.interruptWait?.();
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([this.finished, graceOver]);
-    clearTimeout(timer);
+    await settledWithin(this.finished, graceMs);
     this.stopped = true;
     this.interruptWait?.();
     // force: a Produce still waiting for its answer is abandoned rather than awaited.
-    await new Promise<void>((resolve) => this.producer.close(true, () => resolve()));
-    await this.finished;
+    await settledWithin(
+      new Promise<void>((resolve) => this.producer.close(true, () => resolve())),
+      CLOSE_TIMEOUT_MS,
+    );
+    await settledWithin(this.finished, CLOSE_TIMEOUT_MS);
     this.setState('closed', this.current.lastError);
     return { unpublished: this.outboxDepth };
   }
 
   private async run(): Promise<void> {
-    const ready = await this.retryUntilDone(() =>
-      ensureOfferEventsTopic(this.producer, this.setupClient, this.topic),
-    );
+    const ready = await this.retryUntilDone(() => this.setUpTopic());
     if (ready) this.setState('connected', this.current.lastError);
     while (!this.stopped) {
       const end = this.events.endOffset;
@@ -155,7 +138,10 @@ export class OfferEventPublisher {
         Math.min(end, this.position + this.maxBatchEvents),
       );
       const messages = batch.map((event) => offerEventMessage(this.topic, event));
-      const sent = await this.retryUntilDone(() => this.producer.send({ messages }));
+      const sent = await this.retryUntilDone(async () => {
+        if (!this.topicReady) await this.setUpTopic();
+        await this.producer.send({ messages });
+      });
       if (!sent) return;
       this.position += batch.length;
       this.observer?.published(batch, Date.now());
@@ -185,6 +171,9 @@ export class OfferEventPublisher {
         if (this.stopped) return false;
         const failure = describeKafkaError(error);
         this.observer?.failed(failure);
+        if (PRODUCER_FORGOTTEN.has(failure.code)) this.renewProducer();
+        // The topic deleted, or a cluster replaced by an empty one: set it up again first.
+        if (failure.code === 'UNKNOWN_TOPIC_OR_PARTITION') this.topicReady = false;
         this.setState('failing', failure);
         await this.sleep(this.backoff.nextDelayMs());
       }
@@ -192,13 +181,26 @@ export class OfferEventPublisher {
     return false;
   }
 
+  private async setUpTopic(): Promise<void> {
+    await ensureOfferEventsTopic(this.producer, this.setupClient, this.topic);
+    this.topicReady = true;
+  }
+
+  /** A new producer (a new producer id from InitProducerId); the old one is closed. */
+  private renewProducer(): void {
+    const old = this.producer;
+    this.producer = newProducer(this.setupClient);
+    old.close(true, () => {});
+  }
+
   private setState(state: PublisherState, lastError: KafkaFailure | undefined): void {
     const previous = this.current;
     this.current = { state, lastError, outboxDepth: this.outboxDepth };
-    // A failure with another code or message is news too; the same one retried is not.
+    // A failure with another code is news too; the same one retried is not (nor the same one
+    // from another broker of the list: its message names the broker).
     const changed =
       previous.state !== state ||
-      (state === 'failing' && previous.lastError?.message !== lastError?.message);
+      (state === 'failing' && previous.lastError?.code !== lastError?.code);
     if (changed) this.observer?.stateChanged(this.status);
   }
 
@@ -227,4 +229,43 @@ export class OfferEventPublisher {
       };
     });
   }
+}
+
+/** How long close() waits for the client to let go once the grace is over. */
+const CLOSE_TIMEOUT_MS = 2000;
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(() => undefined), timeout]);
+  clearTimeout(timer);
+}
+
+/**
+ * Errors after which the cluster no longer knows the producer: its state expired
+ * (producer.id.expiration.ms, a day by default, passed without a write) or was lost. The batch was
+ * not written then, so a new producer id sending it again cannot make a duplicate.
+ */
+const PRODUCER_FORGOTTEN = new Set(['UNKNOWN_PRODUCER_ID', 'OUT_OF_ORDER_SEQUENCE_NUMBER']);
+
+function newProducer(client: TopicSetupClient): Producer<string, string, string, string> {
+  return new Producer({
+    clientId: client.clientId,
+    bootstrapBrokers: client.bootstrapBrokers,
+    serializers: stringSerializers,
+    // enable.idempotence: acks=-1, and the client keeps one request in flight per connection.
+    idempotent: true,
+    acks: -1,
+    timeout: client.timeoutMs,
+    connectTimeout: client.timeoutMs,
+    // The client's own retries cover a blip (a moved leader: it refreshes the metadata and goes
+    // to the new one); beyond that the publisher's loop retries, with its backoff, and reports.
+    // (Two at least: the client turns fewer into unlimited retries for an idempotent producer.)
+    retries: 2,
+    retryDelay: 100,
+    metadataMaxAge: 5000,
+  });
 }

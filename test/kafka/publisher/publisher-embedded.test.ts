@@ -187,3 +187,36 @@ t.test('close gives up after its grace, and closes at once with nothing to publi
   t.ok(performance.now() - started < 3000, 'the grace bounds the close');
   t.throws(() => new OfferEventPublisher({ brokers: [], events }), /at least one broker/);
 });
+
+t.test(
+  'a broker lost and replaced by an empty one: reconnects, sets the topic up again',
+  async (t) => {
+    const first = await startKafkaBroker({ port: 0, log: () => {} });
+    const port = first.address.port;
+    const events = new OfferEventLog();
+    appendEvents(events, 5);
+    const publisher = new OfferEventPublisher({
+      brokers: [{ host: '127.0.0.1', port }],
+      events,
+      backoff: FAST_BACKOFF,
+      requestTimeoutMs: 2000,
+    });
+    t.teardown(() => publisher.close(100));
+    await waitUntil('published', 10_000, () => (publisher.outboxDepth === 0 ? true : undefined));
+    await first.close();
+    appendEvents(events, 7);
+    await waitUntil('failing', 10_000, () =>
+      publisher.status.state === 'failing' ? true : undefined,
+    );
+    await embeddedBroker(t, port);
+    await waitUntil('published again', 15_000, () =>
+      publisher.outboxDepth === 0 ? true : undefined,
+    );
+    const records = await kcatConsume(`127.0.0.1:${port}`, 'user-offers');
+    t.same(
+      records.map((r) => (JSON.parse(r.value ?? '{}') as { offset: number }).offset),
+      [5, 6, 7, 8, 9, 10, 11],
+      'the events that waited, in order, on the new broker',
+    );
+  },
+);

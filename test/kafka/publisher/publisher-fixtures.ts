@@ -232,7 +232,7 @@ export async function drainTimes(
 
 /**
  * kcat producing `lines` (`key<TAB>value` each) to `topic`, idempotent with acks=all, as one run;
- * resolves with the seconds it took, the JVM-free peer figure for the publisher's rate.
+ * resolves with the seconds it took: the peer's figure next to the publisher's rate.
  */
 export function kcatProduceLines(
   bootstrap: string,

@@ -170,18 +170,27 @@ function clusterOf(dir: string, nodes: NodeProcess[]): KafkaCluster {
     const child = node.process;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    // The whole group: the watchdog shell and its JVM (a SIGKILL to the shell alone would leave
+    // the JVM running).
+    killGroup(child, signal);
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
+    child.stdin?.destroy();
   };
   const startNode = async (nodeId: number) => {
     const node = nodeById(nodeId);
     const out = logPath(nodeId);
     const fd = openSync(out, 'a');
-    const child = spawn(JVM[0]!, [...JVM.slice(1), 'kafka.Kafka', node.properties], {
-      stdio: ['ignore', fd, fd],
-    });
+    const child = spawn(
+      'bash',
+      ['-c', WATCHDOG, 'kafka-node', ...JVM, 'kafka.Kafka', node.properties],
+      {
+        stdio: ['pipe', fd, fd],
+        // Its own process group, so that stopNode reaches the JVM and the shell together.
+        detached: true,
+      },
+    );
     closeSync(fd);
     node.process = child;
     node.running = true;
@@ -231,8 +240,27 @@ function randomClusterId(): string {
   return Buffer.from(bytes).toString('base64url');
 }
 
-/** A test process that dies anyway (a failed assertion's throw, tap's timeout) takes its JVMs along. */
+/**
+ * Runs the JVM under a shell that ends with it, beside a watcher holding the read end of a pipe
+ * from the test process: when the test process ends in any way (tap's timeout kills it with a
+ * signal, and then no 'exit' handler runs), the pipe closes, `read` returns, and the watcher kills
+ * the JVM. A SIGTERM to the group is a clean shutdown: the JVM gets it, the shell waits for it.
+ */
+const WATCHDOG = `"$@" & jvm=$!
+( read -r _; kill -KILL "$jvm" 2>/dev/null ) <&0 &
+trap 'wait "$jvm"; exit' TERM
+wait "$jvm"`;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/** A test process that ends normally with nodes still running takes them along. */
 const killOnExit = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const child of killOnExit) child.kill('SIGKILL');
+  for (const child of killOnExit) killGroup(child, 'SIGKILL');
 });
