@@ -29,7 +29,7 @@ const SECTIONS: Record<ScenarioName, Section> = {
       ref('src/transport/requests.ts', 'requestHeaders'),
       ref('src/transport/messages.ts', 'writeMessage'),
       ref('src/client/http2-call.ts', 'Http2Call'),
-      ref('src/server/call-admission.ts', 'admitCall'),
+      ref('src/server/server.ts', 'onStream'),
       ref('src/transport/requests.ts', 'checkRequestHeaders'),
       ref('src/server/server-call.ts', 'Http2ServerCall'),
       ref('src/transport/responses.ts', 'responseHeaders'),
@@ -51,7 +51,7 @@ const SECTIONS: Record<ScenarioName, Section> = {
       "One request, then as many response messages as the handler yields, each with its own 5-byte prefix. Both messages here were written before the stream's first DATA frame went out, so they travel in one frame: message boundaries are the prefixes', not the frames'. The trailers end the stream. `role_filter` is `\"\"`, its default, so it is not on the wire at all; only `limit` (field 2) is.",
     code: [
       ref('src/client/client.ts', 'serverStreamingCall'),
-      ref('src/server/server-call.ts', 'drained'),
+      ref('src/server/response-stream-writer.ts', 'writeResponseStream'),
       ref('src/transport/messages.ts', 'writeMessage'),
     ],
   },
@@ -62,7 +62,7 @@ const SECTIONS: Record<ScenarioName, Section> = {
     code: [
       ref('src/client/client.ts', 'clientStreamingCall'),
       ref('src/client/http2-call.ts', 'cancel'),
-      ref('src/server/server-call.ts', 'onClose'),
+      ref('src/server/server-call.ts', 'onStreamClose'),
     ],
   },
   error: {

@@ -6,7 +6,7 @@
 import { ProtoSchema } from '../trace/proto-schema.js';
 import { formatFrame } from '../trace/trace-format.js';
 import { startTraceProxy } from '../trace/trace-proxy.js';
-import { isLoopback } from './serve.js';
+import { isLoopback } from './loopback.js';
 import { parseIntegerFlag, UsageError } from './usage-error.js';
 
 export interface TraceFlags {
