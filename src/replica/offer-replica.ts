@@ -7,7 +7,7 @@
 // with jitter, as Kafka clients' reconnect.backoff.ms / reconnect.backoff.max.ms). Its state —
 // connecting, catching up, caught up, failing — is what the server's health reports.
 
-import { describeKafkaError } from '../kafka/publisher/kafka-error.js';
+import { describeKafkaError } from '../kafka/cluster-error.js';
 import type { ReplicaOfferStore } from '../store/replica-offer-store.js';
 import { DeadLetterProducer } from './dead-letter.js';
 import { newReplicaCounts, type ReplicaCounts } from './replica-metrics.js';

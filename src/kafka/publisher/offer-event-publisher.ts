@@ -18,7 +18,7 @@
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import type { OfferEvent, OfferEventLog } from '../../store/offer-event-log.js';
 import { OFFER_EVENTS_TOPIC } from '../broker/offer-events-topic.js';
-import { describeKafkaError, type KafkaFailure } from './kafka-error.js';
+import { describeKafkaError, type KafkaFailure } from '../cluster-error.js';
 import { offerEventMessage } from './offer-event-record.js';
 import { ensureOfferEventsTopic, type TopicSetupClient } from './offer-events-topic-setup.js';
 import { type PublisherState, type PublisherStatus, stateAfterSuccess } from './publisher-state.js';

@@ -7,7 +7,7 @@
 // create it (an ACL, a broker policy) is reported with what the operator must do.
 
 import { Admin, type Producer } from '@platformatic/kafka';
-import { describeKafkaError } from './kafka-error.js';
+import { describeKafkaError } from '../cluster-error.js';
 
 /** Options the admin client shares with the producer. */
 export interface TopicSetupClient {

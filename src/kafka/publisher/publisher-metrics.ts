@@ -4,7 +4,7 @@
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { OfferEvent } from '../../store/offer-event-log.js';
-import type { KafkaFailure } from './kafka-error.js';
+import type { KafkaFailure } from '../cluster-error.js';
 import type { PublisherObserver } from './offer-event-publisher.js';
 import type { PublisherState, PublisherStatus } from './publisher-state.js';
 

@@ -1,7 +1,7 @@
 // The publisher's state as the operator sees it in health, logs and metrics (docs/kafka-publisher.md
 // "State"): connecting, connected, lagging, failing or closed, with the last error.
 
-import type { KafkaFailure } from './kafka-error.js';
+import type { KafkaFailure } from '../cluster-error.js';
 
 /**
  * - `connecting`: started, the cluster not reached yet;

@@ -3,7 +3,7 @@
 
 import { MultipleErrors, NetworkError, ProtocolError, UserError } from '@platformatic/kafka';
 import t from 'tap';
-import { describeKafkaError } from '../../../src/kafka/publisher/kafka-error.js';
+import { describeKafkaError } from '../../../src/kafka/cluster-error.js';
 import { isPublishing, stateAfterSuccess } from '../../../src/kafka/publisher/publisher-state.js';
 import { RetryBackoff } from '../../../src/kafka/publisher/retry-backoff.js';
 

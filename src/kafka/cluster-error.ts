@@ -1,6 +1,7 @@
-// What went wrong talking to a Kafka cluster, as a label and a sentence: the Kafka protocol error
-// name (kafka.apache.org/protocol "Error Codes") when the cluster answered with one, else what the
-// client met on the way (the connection, a timeout).
+// What went wrong talking to an external Kafka cluster, for the publisher and the replica alike: a
+// label and a sentence. The label is the Kafka protocol error name (kafka.apache.org/protocol
+// "Error Codes") when the cluster answered with one, else what the client met on the way (the
+// connection, a timeout).
 //
 // @platformatic/kafka reports a failed call as a tree: a MultipleErrors listing each attempt (its
 // retries), a ResponseError listing each partition's ProtocolError, a NetworkError wrapping the
