@@ -19,6 +19,7 @@ import {
   takesRequestStream,
 } from '../transport/service-definition.js';
 import { admitCall } from './call-admission.js';
+import { guardConnection } from './connection-guard.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
@@ -261,6 +262,7 @@ export class Server {
       session.destroy(new Error('the client did not complete the HTTP/2 handshake in time'));
     }, this.options.handshakeTimeoutMs);
     session.once('remoteSettings', () => clearTimeout(handshakeTimer));
+    const unguard = guardConnection(session, this.options, this.options.logger, peer);
 
     session.on('error', () => {
       // A broken connection (reset, protocol error) is followed by 'close'; calls on it are
@@ -268,6 +270,7 @@ export class Server {
     });
     session.once('close', () => {
       clearTimeout(handshakeTimer);
+      unguard();
       state.manager.dispose();
       this.sessions.delete(session);
       if (this.sessions.size === 0) for (const resolve of this.sessionsGone.splice(0)) resolve();
