@@ -4,11 +4,12 @@
 //     a second is sent GOAWAY ENHANCE_YOUR_CALM "too_many_resets" and disconnected. nghttp2 has a
 //     reset limit of its own (a burst of 1000), but it only sends GOAWAY INTERNAL_ERROR and then
 //     keeps the socket open for as long as the attacker likes;
-//   - stalled peers: a connection that sent bytes but completed no request since the last check
-//     may be stuck in a header block that never ends (HEADERS without END_HEADERS, then nothing:
+//   - stalled peers: a connection that sent bytes but completed no request in half of
+//     `headersTimeoutMs` may be stuck in a header block that never ends (HEADERS without
+//     END_HEADERS, then nothing:
 //     RFC 9113 §6.10 forbids any other frame meanwhile) or be one nghttp2 has given up on (after
 //     its own GOAWAY: a COMPRESSION_ERROR, its reset limit) while the peer keeps it open. Either
-//     way a PING goes unanswered: no ack within `headersTimeoutMs` and the connection is closed.
+//     way a PING goes unanswered: no ack within the other half and the connection is closed.
 //     A healthy connection that is only uploading answers the PING and is left alone.
 // What nghttp2 does well by itself is left to it: CONTINUATION floods (GOAWAY after 8 frames of
 // one header block), SETTINGS and PING floods (GOAWAY once acks pile up), header lists above
@@ -80,7 +81,7 @@ export function guardConnection(
     ackTimer = setTimeout(() => {
       ackTimer = undefined;
       cutOff(constants.NGHTTP2_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'headers_timeout');
-    }, policy.headersTimeoutMs);
+    }, policy.headersTimeoutMs / 2);
     const answered = (): void => {
       clearTimeout(ackTimer);
       ackTimer = undefined;
@@ -93,7 +94,7 @@ export function guardConnection(
     }
   };
 
-  const checkTimer = setInterval(check, policy.headersTimeoutMs);
+  const checkTimer = setInterval(check, policy.headersTimeoutMs / 2);
   checkTimer.unref();
   session.on('stream', onStream);
   return () => {

@@ -122,7 +122,7 @@ export function grpcRequestHeaders(path: string, extra: [string, string][] = [])
 export function headersFrame(
   streamId: number,
   block: Uint8Array,
-  flags = Flag.END_HEADERS,
+  flags: number = Flag.END_HEADERS,
 ): Buffer {
   return h2Frame(FrameType.HEADERS, flags, streamId, block);
 }
