@@ -10,7 +10,9 @@
 //     RFC 9113 §6.10 forbids any other frame meanwhile) or be one nghttp2 has given up on (after
 //     its own GOAWAY: a COMPRESSION_ERROR, its reset limit) while the peer keeps it open. Either
 //     way a PING goes unanswered: no ack within the other half and the connection is closed.
-//     A healthy connection that is only uploading answers the PING and is left alone.
+//     A session nghttp2 terminated also stops reading its socket, so it would not even see the
+//     peer's FIN: a connection gone quiet gets one PING too. A healthy connection answers (one
+//     PING per quiet spell, one per check while it only uploads) and is left alone.
 // What nghttp2 does well by itself is left to it: CONTINUATION floods (GOAWAY after 8 frames of
 // one header block), SETTINGS and PING floods (GOAWAY once acks pile up), header lists above
 // SETTINGS_MAX_HEADER_LIST_SIZE or 128 fields (RST_STREAM), streams past
@@ -39,6 +41,7 @@ export function guardConnection(
   let bytesReadAtCheck = bytesRead(session);
   let ackTimer: NodeJS.Timeout | undefined;
   let cut = false;
+  let probedWhileQuiet = false;
 
   const cutOff = (code: number, name: string, reason: string): void => {
     if (cut || session.destroyed) return;
@@ -72,25 +75,44 @@ export function guardConnection(
     else stream.once('close', () => countReset(stream));
   };
 
-  const check = (): void => {
-    const read = bytesRead(session);
-    const stalled = read !== bytesReadAtCheck && requestsSinceCheck === 0;
-    bytesReadAtCheck = read;
-    requestsSinceCheck = 0;
-    if (!stalled || ackTimer !== undefined || session.destroyed) return;
+  const answered = (): void => {
+    clearTimeout(ackTimer);
+    ackTimer = undefined;
+    // The ack's own 17 bytes are not the peer sending something new.
+    bytesReadAtCheck = bytesRead(session);
+  };
+
+  const probe = (): void => {
     ackTimer = setTimeout(() => {
       ackTimer = undefined;
       cutOff(constants.NGHTTP2_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'headers_timeout');
     }, policy.headersTimeoutMs / 2);
-    const answered = (): void => {
-      clearTimeout(ackTimer);
-      ackTimer = undefined;
-    };
     try {
       // An error in the callback (the session went away) is followed by 'close': stop there.
       if (!session.ping((error) => error === null && answered())) answered();
     } catch {
       // Too many PINGs outstanding already: the timer decides.
+    }
+  };
+
+  const check = (): void => {
+    if (ackTimer !== undefined || session.destroyed) return;
+    const read = bytesRead(session);
+    const moved = read !== bytesReadAtCheck;
+    const active = requestsSinceCheck > 0;
+    bytesReadAtCheck = read;
+    requestsSinceCheck = 0;
+    if (active) {
+      probedWhileQuiet = false;
+    } else if (moved) {
+      // Bytes came but no request: headers in progress, an upload, or frames nghttp2 refused.
+      probedWhileQuiet = false;
+      probe();
+    } else if (!probedWhileQuiet) {
+      // Quiet: once per quiet spell, since a session nghttp2 terminated stops reading the socket
+      // and so never sees even the peer's FIN; a live one answers, then is left alone.
+      probedWhileQuiet = true;
+      probe();
     }
   };
 

@@ -178,6 +178,8 @@ t.test(
     t.teardown(() => serve.stop('SIGKILL'));
     const pid = serve.child.pid!;
     await runVictims(serve.address, { durationMs: 300 }); // warm up the JIT on both sides
+    // The warm-up's connections close on the server a moment after the client drops them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const idleSockets = usageOf(pid).sockets;
 
     for (const attack of attacks) {
@@ -208,7 +210,10 @@ t.test(
     while (usageOf(pid).sockets > idleSockets && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    t.equal(usageOf(pid).sockets, idleSockets, 'no connection left open after the attacks');
+    t.ok(
+      usageOf(pid).sockets <= idleSockets,
+      `no connection left open after the attacks (${usageOf(pid).sockets} sockets, ${idleSockets} before)`,
+    );
     const after = await runVictims(serve.address, { durationMs: 200 });
     t.ok(after.calls > 0 && after.failures === 0, 'health checks still answered');
   },
