@@ -35,95 +35,111 @@ export function guardConnection(
   logger: GoAwayLogger,
   peer: string,
 ): () => void {
-  let resetsThisSecond = 0;
-  let windowStart = Date.now();
-  let requestsSinceCheck = 0;
-  let bytesReadAtCheck = bytesRead(session);
-  let ackTimer: NodeJS.Timeout | undefined;
-  let cut = false;
-  let probedWhileQuiet = false;
+  const guard = new ConnectionGuard(session, policy, logger, peer);
+  return () => guard.dispose();
+}
 
-  const cutOff = (code: number, name: string, reason: string): void => {
-    if (cut || session.destroyed) return;
-    cut = true;
-    logger.warn?.({ peer, code: name, reason }, `sent GOAWAY ${name} (${reason})`);
+class ConnectionGuard {
+  private resetsThisSecond = 0;
+  private windowStart = Date.now();
+  private requestsSinceCheck = 0;
+  private bytesReadAtCheck: number;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private cut = false;
+  private probedWhileQuiet = false;
+  private readonly checkTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly session: Http2Session,
+    private readonly policy: ConnectionGuardPolicy,
+    private readonly logger: GoAwayLogger,
+    private readonly peer: string,
+  ) {
+    this.bytesReadAtCheck = bytesRead(session);
+    this.checkTimer = setInterval(this.check, policy.headersTimeoutMs / 2);
+    this.checkTimer.unref();
+    session.on('stream', this.onStream);
+  }
+
+  dispose(): void {
+    clearInterval(this.checkTimer);
+    clearTimeout(this.ackTimer);
+    this.session.off('stream', this.onStream);
+  }
+
+  private cutOff(code: number, name: string, reason: string): void {
+    const session = this.session;
+    if (this.cut || session.destroyed) return;
+    this.cut = true;
+    this.logger.warn?.({ peer: this.peer, code: name, reason }, `sent GOAWAY ${name} (${reason})`);
     if (!session.closed) session.goaway(code, 0, Buffer.from(reason));
     // Let the GOAWAY frame reach the socket, then drop the connection whatever the peer does.
     setImmediate(() => session.destroy());
+  }
+
+  private readonly onStream = (stream: ServerHttp2Stream): void => {
+    this.requestsSinceCheck++;
+    // HEADERS and RST_STREAM often arrive in one read: the stream may be closed already.
+    if (stream.closed) this.countReset(stream);
+    else stream.once('close', () => this.countReset(stream));
   };
 
-  const countReset = (stream: ServerHttp2Stream): void => {
+  private countReset(stream: ServerHttp2Stream): void {
     // The server ends its calls with trailers, never with a reset of its own (a stream it
     // refuses never reaches 'stream'), and closes a finished stream with NO_ERROR (0): any other
     // code is the peer's RST_STREAM, or the session being torn down, when counting is moot.
     if (stream.rstCode === undefined || stream.rstCode === 0) return;
     const now = Date.now();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      resetsThisSecond = 0;
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.resetsThisSecond = 0;
     }
-    resetsThisSecond++;
-    if (resetsThisSecond > policy.maxResetsPerSecond) {
-      cutOff(constants.NGHTTP2_ENHANCE_YOUR_CALM, 'ENHANCE_YOUR_CALM', 'too_many_resets');
+    this.resetsThisSecond++;
+    if (this.resetsThisSecond > this.policy.maxResetsPerSecond) {
+      this.cutOff(constants.NGHTTP2_ENHANCE_YOUR_CALM, 'ENHANCE_YOUR_CALM', 'too_many_resets');
+    }
+  }
+
+  private readonly check = (): void => {
+    if (this.ackTimer !== undefined || this.session.destroyed) return;
+    const read = bytesRead(this.session);
+    const moved = read !== this.bytesReadAtCheck;
+    const active = this.requestsSinceCheck > 0;
+    this.bytesReadAtCheck = read;
+    this.requestsSinceCheck = 0;
+    if (active) {
+      this.probedWhileQuiet = false;
+    } else if (moved) {
+      // Bytes came but no request: headers in progress, an upload, or frames nghttp2 refused.
+      this.probedWhileQuiet = false;
+      this.probe();
+    } else if (!this.probedWhileQuiet) {
+      // Quiet: once per quiet spell, since a session nghttp2 terminated stops reading the socket
+      // and so never sees even the peer's FIN; a live one answers, then is left alone.
+      this.probedWhileQuiet = true;
+      this.probe();
     }
   };
 
-  const onStream = (stream: ServerHttp2Stream): void => {
-    requestsSinceCheck++;
-    // HEADERS and RST_STREAM often arrive in one read: the stream may be closed already.
-    if (stream.closed) countReset(stream);
-    else stream.once('close', () => countReset(stream));
-  };
-
-  const answered = (): void => {
-    clearTimeout(ackTimer);
-    ackTimer = undefined;
-    // The ack's own 17 bytes are not the peer sending something new.
-    bytesReadAtCheck = bytesRead(session);
-  };
-
-  const probe = (): void => {
-    ackTimer = setTimeout(() => {
-      ackTimer = undefined;
-      cutOff(constants.NGHTTP2_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'headers_timeout');
-    }, policy.headersTimeoutMs / 2);
+  private probe(): void {
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      this.cutOff(constants.NGHTTP2_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'headers_timeout');
+    }, this.policy.headersTimeoutMs / 2);
     try {
       // An error in the callback (the session went away) is followed by 'close': stop there.
-      if (!session.ping((error) => error === null && answered())) answered();
+      if (!this.session.ping((error) => error === null && this.answered())) this.answered();
     } catch {
       // Too many PINGs outstanding already: the timer decides.
     }
-  };
+  }
 
-  const check = (): void => {
-    if (ackTimer !== undefined || session.destroyed) return;
-    const read = bytesRead(session);
-    const moved = read !== bytesReadAtCheck;
-    const active = requestsSinceCheck > 0;
-    bytesReadAtCheck = read;
-    requestsSinceCheck = 0;
-    if (active) {
-      probedWhileQuiet = false;
-    } else if (moved) {
-      // Bytes came but no request: headers in progress, an upload, or frames nghttp2 refused.
-      probedWhileQuiet = false;
-      probe();
-    } else if (!probedWhileQuiet) {
-      // Quiet: once per quiet spell, since a session nghttp2 terminated stops reading the socket
-      // and so never sees even the peer's FIN; a live one answers, then is left alone.
-      probedWhileQuiet = true;
-      probe();
-    }
-  };
-
-  const checkTimer = setInterval(check, policy.headersTimeoutMs / 2);
-  checkTimer.unref();
-  session.on('stream', onStream);
-  return () => {
-    clearInterval(checkTimer);
-    clearTimeout(ackTimer);
-    session.off('stream', onStream);
-  };
+  private answered(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    // The ack's own 17 bytes are not the peer sending something new.
+    this.bytesReadAtCheck = bytesRead(this.session);
+  }
 }
 
 /** Bytes read from the connection's socket so far (0 once it is gone). */
