@@ -58,7 +58,8 @@ class ConnectionGuard {
     this.bytesReadAtCheck = bytesRead(session);
     this.checkTimer = setInterval(this.check, policy.headersTimeoutMs / 2);
     this.checkTimer.unref();
-    session.on('stream', this.onStream);
+    // Before the server's own listener, so a stream after the cut is refused, not served.
+    session.prependListener('stream', this.onStream);
   }
 
   dispose(): void {
@@ -78,10 +79,29 @@ class ConnectionGuard {
   }
 
   private readonly onStream = (stream: ServerHttp2Stream): void => {
+    if (this.cut) {
+      // nghttp2 hands over the rest of the read it is in; refuse those streams before the
+      // server starts a call for each (server.ts skips a stream that is already closed).
+      stream.on('error', ignoreError);
+      stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
     this.requestsSinceCheck++;
     // HEADERS and RST_STREAM often arrive in one read: the stream may be closed already.
-    if (stream.closed) this.countReset(stream);
-    else stream.once('close', () => this.countReset(stream));
+    if (stream.closed) {
+      this.countReset(stream);
+      return;
+    }
+    // 'aborted' comes at once, while nghttp2 is still in the read that carried the RST_STREAM;
+    // 'close' only after it (and is the one a stream whose request had ended gets).
+    let counted = false;
+    const count = (): void => {
+      if (counted) return;
+      counted = true;
+      this.countReset(stream);
+    };
+    stream.once('aborted', count);
+    stream.once('close', count);
   };
 
   private countReset(stream: ServerHttp2Stream): void {
@@ -141,6 +161,9 @@ class ConnectionGuard {
     this.bytesReadAtCheck = bytesRead(this.session);
   }
 }
+
+/** A refused stream's errors end in 'close' like any other's: nothing to do. */
+function ignoreError(): void {}
 
 /** Bytes read from the connection's socket so far (0 once it is gone). */
 function bytesRead(session: Http2Session): number {

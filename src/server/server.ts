@@ -319,6 +319,8 @@ export class Server {
     // session torn down on a protocol error), and an 'error' event nobody listens to would end
     // the process. What ends a call is seen on 'close'.
     stream.on('error', ignoreStreamError);
+    // Refused by the connection guard, or already reset by the peer: no call to start.
+    if (stream.closed) return;
     const state = this.sessions.get(stream.session as Http2Session);
     const admission = checkRequestHeaders(headers, this.methods, this.options.compression);
     if ('refused' in admission) {
