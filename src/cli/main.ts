@@ -45,6 +45,11 @@ function program(): Command {
       String(4 * 1024 * 1024),
     )
     .option('--shutdown-grace <seconds>', 'time calls in flight get to finish on SIGTERM', '10')
+    .option(
+      '--headers-timeout <seconds>',
+      'close a connection stuck this long in the headers of a request',
+      '20',
+    )
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('--tls-ca <file>', 'require client certificates signed by this CA (mutual TLS)')

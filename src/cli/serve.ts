@@ -41,7 +41,7 @@ import {
   ServeReplica,
 } from './serve-replica.js';
 import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
-import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
+import { parseIntegerFlag, parseSecondsFlag, parseTimeoutFlag, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
 export interface ServeFlags extends ReplicaFlags {
@@ -52,6 +52,8 @@ export interface ServeFlags extends ReplicaFlags {
   rateLimit?: string;
   maxMessageBytes: string;
   shutdownGrace: string;
+  /** Absent when serve is called without commander (tests): the default, 20 s. */
+  headersTimeout?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -73,6 +75,7 @@ interface ServeConfig {
   rateLimit: number | undefined;
   maxMessageBytes: number;
   shutdownGraceMs: number;
+  headersTimeoutMs: number;
   tls: { cert: string; key: string; ca: string | undefined } | undefined;
   demo: boolean;
   /** Where to serve Kafka; undefined with --no-kafka. */
@@ -114,6 +117,7 @@ export function checkServeFlags(
         : parseIntegerFlag('--rate-limit', flags.rateLimit, 1, 1_000_000),
     maxMessageBytes: parseIntegerFlag('--max-message-bytes', flags.maxMessageBytes, 1, 2 ** 31 - 1),
     shutdownGraceMs: parseSecondsFlag('--shutdown-grace', flags.shutdownGrace) * 1000,
+    headersTimeoutMs: parseTimeoutFlag('--headers-timeout', flags.headersTimeout ?? '20') * 1000,
     tls:
       flags.tlsCert === undefined
         ? undefined
@@ -193,6 +197,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
 
   const server = new Server({
     maxReceiveMessageLength: config.maxMessageBytes,
+    headersTimeoutMs: config.headersTimeoutMs,
     logger,
     earlyResponseHeaders: requestIdResponseHeaders,
     onCallRejected: rejectedCallRecorder({ logger, metrics }),

@@ -3,7 +3,10 @@
 //
 // Messages are queued as they are decoded. When the queue holds `highWaterMark` messages the
 // HTTP/2 stream is paused: Node then stops acknowledging DATA (no WINDOW_UPDATE), so the client's
-// flow-control window closes and memory stays bounded however fast the client sends.
+// flow-control window closes and memory stays bounded however fast the client sends. The default
+// is one message: a handler that stops reading then holds the messages of the chunk being decoded
+// and the stream's window, not sixteen messages of up to 4 MiB each (64 MiB a stream, a thousand
+// streams a connection: the CVE-2019-9517 "Internal Data Buffering" shape).
 
 export interface Pausable {
   pause(): void;
@@ -23,7 +26,7 @@ export class RequestStream<T> implements AsyncIterable<T> {
 
   constructor(
     private readonly source: Pausable,
-    private readonly highWaterMark = 16,
+    private readonly highWaterMark = 1,
   ) {}
 
   /** A decoded message arrived. */

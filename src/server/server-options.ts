@@ -14,6 +14,7 @@ import {
 } from '../transport/number-option.js';
 import type { MethodKind } from '../transport/service-definition.js';
 import type { StatusCode } from '../transport/status.js';
+import type { ConnectionGuardPolicy } from './connection-guard.js';
 import type { ServerInterceptor } from './interceptor.js';
 import type { ConnectionPolicy } from './keepalive.js';
 
@@ -59,6 +60,13 @@ export interface ServerOptions {
    * disconnected (grpc-go ServerOption ConnectionTimeout). Default 120 s.
    */
   handshakeTimeoutMs?: number;
+  /**
+   * Streams a client may reset per connection per second before GOAWAY ENHANCE_YOUR_CALM
+   * (the HTTP/2 rapid reset attack, CVE-2023-44487; see connection-guard.ts). Default 200.
+   */
+  maxResetsPerSecond?: number;
+  /** A connection stuck in a request's headers this long (no PING ack) is closed. Default 20 s. */
+  headersTimeoutMs?: number;
   /** TLS: Node's `http2.createSecureServer` options (key, cert, ca, requestCert…). */
   tls?: SecureServerOptions;
   /** Where unexpected handler errors are logged. Default: one JSON line on stderr. */
@@ -98,7 +106,7 @@ export interface RejectedCall {
   durationMs: number;
 }
 
-export interface ResolvedServerOptions extends ConnectionPolicy {
+export interface ResolvedServerOptions extends ConnectionPolicy, ConnectionGuardPolicy {
   maxReceiveMessageLength: number;
   maxConcurrentStreams: number;
   compression: 'identity' | 'gzip' | 'deflate';
@@ -164,6 +172,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
       ZERO_OR_MORE,
     ),
     handshakeTimeoutMs: serverNumber('handshakeTimeoutMs', 120_000, ABOVE_ZERO),
+    maxResetsPerSecond: serverNumber('maxResetsPerSecond', 200, ABOVE_ZERO),
+    headersTimeoutMs: serverNumber('headersTimeoutMs', 20_000, ABOVE_ZERO),
     tls: options.tls,
     logger: options.logger ?? stderrLogger,
     earlyResponseHeaders: options.earlyResponseHeaders,

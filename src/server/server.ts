@@ -20,6 +20,7 @@ import {
   takesRequestStream,
 } from '../transport/service-definition.js';
 import { refuseRequest } from './call-admission.js';
+import { guardConnection } from './connection-guard.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
@@ -264,6 +265,7 @@ export class Server {
       session.destroy(new Error('the client did not complete the HTTP/2 handshake in time'));
     }, this.options.handshakeTimeoutMs);
     session.once('remoteSettings', () => clearTimeout(handshakeTimer));
+    const unguard = guardConnection(session, this.options, this.options.logger, peer);
 
     session.on('error', () => {
       // A broken connection (reset, protocol error) is followed by 'close'; calls on it are
@@ -271,6 +273,7 @@ export class Server {
     });
     session.once('close', () => {
       clearTimeout(handshakeTimer);
+      unguard();
       state.manager.dispose();
       this.sessions.delete(session);
       if (this.sessions.size === 0) for (const resolve of this.sessionsGone.splice(0)) resolve();
@@ -316,6 +319,8 @@ export class Server {
     // session torn down on a protocol error), and an 'error' event nobody listens to would end
     // the process. What ends a call is seen on 'close'.
     stream.on('error', ignoreStreamError);
+    // Refused by the connection guard, or already reset by the peer: no call to start.
+    if (stream.closed) return;
     const state = this.sessions.get(stream.session as Http2Session);
     const admission = checkRequestHeaders(headers, this.methods, this.options.compression);
     if ('refused' in admission) {

@@ -1,0 +1,171 @@
+// What node:http2 (nghttp2 1.61) leaves undone against abusive connections, added per connection
+// (RFC 9113 §10.5 "Denial-of-Service Considerations"):
+//   - rapid reset (CVE-2023-44487): a peer resetting more than `maxResetsPerSecond` streams within
+//     a second is sent GOAWAY ENHANCE_YOUR_CALM "too_many_resets" and disconnected. nghttp2 has a
+//     reset limit of its own (a burst of 1000), but it only sends GOAWAY INTERNAL_ERROR and then
+//     keeps the socket open for as long as the attacker likes;
+//   - stalled peers: a connection that sent bytes but completed no request in half of
+//     `headersTimeoutMs` may be stuck in a header block that never ends (HEADERS without
+//     END_HEADERS, then nothing:
+//     RFC 9113 §6.10 forbids any other frame meanwhile) or be one nghttp2 has given up on (after
+//     its own GOAWAY: a COMPRESSION_ERROR, its reset limit) while the peer keeps it open. Either
+//     way a PING goes unanswered: no ack within the other half and the connection is closed.
+//     A session nghttp2 terminated also stops reading its socket, so it would not even see the
+//     peer's FIN: a connection gone quiet gets one PING too. A healthy connection answers (one
+//     PING per quiet spell, one per check while it only uploads) and is left alone.
+// What nghttp2 does well by itself is left to it: CONTINUATION floods (GOAWAY after 8 frames of
+// one header block), SETTINGS and PING floods (GOAWAY once acks pile up), header lists above
+// SETTINGS_MAX_HEADER_LIST_SIZE or 128 fields (RST_STREAM), streams past
+// SETTINGS_MAX_CONCURRENT_STREAMS (RST_STREAM REFUSED_STREAM); docs/limits.md lists them all.
+
+import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import type { GoAwayLogger } from './keepalive.js';
+
+export interface ConnectionGuardPolicy {
+  /** Streams a peer may reset per connection per second before it is cut off. Default 200. */
+  maxResetsPerSecond: number;
+  /** How long a connection may sit in the middle of a request's headers. Default 20 s. */
+  headersTimeoutMs: number;
+}
+
+/** Watches one connection; returns the function that stops watching (call it on 'close'). */
+export function guardConnection(
+  session: Http2Session,
+  policy: ConnectionGuardPolicy,
+  logger: GoAwayLogger,
+  peer: string,
+): () => void {
+  const guard = new ConnectionGuard(session, policy, logger, peer);
+  return () => guard.dispose();
+}
+
+class ConnectionGuard {
+  private resetsThisSecond = 0;
+  private windowStart = Date.now();
+  private requestsSinceCheck = 0;
+  private bytesReadAtCheck: number;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private cut = false;
+  private probedWhileQuiet = false;
+  private readonly checkTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly session: Http2Session,
+    private readonly policy: ConnectionGuardPolicy,
+    private readonly logger: GoAwayLogger,
+    private readonly peer: string,
+  ) {
+    this.bytesReadAtCheck = bytesRead(session);
+    this.checkTimer = setInterval(this.check, policy.headersTimeoutMs / 2);
+    this.checkTimer.unref();
+    // Before the server's own listener, so a stream after the cut is refused, not served.
+    session.prependListener('stream', this.onStream);
+  }
+
+  dispose(): void {
+    clearInterval(this.checkTimer);
+    clearTimeout(this.ackTimer);
+    this.session.off('stream', this.onStream);
+  }
+
+  private cutOff(code: number, name: string, reason: string): void {
+    const session = this.session;
+    if (this.cut || session.destroyed) return;
+    this.cut = true;
+    this.logger.warn?.({ peer: this.peer, code: name, reason }, `sent GOAWAY ${name} (${reason})`);
+    if (!session.closed) session.goaway(code, 0, Buffer.from(reason));
+    // Let the GOAWAY frame reach the socket, then drop the connection whatever the peer does.
+    setImmediate(() => session.destroy());
+  }
+
+  private readonly onStream = (stream: ServerHttp2Stream): void => {
+    if (this.cut) {
+      // nghttp2 hands over the rest of the read it is in; refuse those streams before the
+      // server starts a call for each (server.ts skips a stream that is already closed).
+      stream.on('error', ignoreError);
+      stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
+    this.requestsSinceCheck++;
+    // HEADERS and RST_STREAM often arrive in one read: the stream may be closed already.
+    if (stream.closed) {
+      this.countReset(stream);
+      return;
+    }
+    // 'aborted' comes at once, while nghttp2 is still in the read that carried the RST_STREAM;
+    // 'close' only after it (and is the one a stream whose request had ended gets).
+    let counted = false;
+    const count = (): void => {
+      if (counted) return;
+      counted = true;
+      this.countReset(stream);
+    };
+    stream.once('aborted', count);
+    stream.once('close', count);
+  };
+
+  private countReset(stream: ServerHttp2Stream): void {
+    // The server ends its calls with trailers, never with a reset of its own (a stream it
+    // refuses never reaches 'stream'), and closes a finished stream with NO_ERROR (0): any other
+    // code is the peer's RST_STREAM, or the session being torn down, when counting is moot.
+    if (stream.rstCode === undefined || stream.rstCode === 0) return;
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.resetsThisSecond = 0;
+    }
+    this.resetsThisSecond++;
+    if (this.resetsThisSecond > this.policy.maxResetsPerSecond) {
+      this.cutOff(constants.NGHTTP2_ENHANCE_YOUR_CALM, 'ENHANCE_YOUR_CALM', 'too_many_resets');
+    }
+  }
+
+  private readonly check = (): void => {
+    if (this.ackTimer !== undefined || this.session.destroyed) return;
+    const read = bytesRead(this.session);
+    const moved = read !== this.bytesReadAtCheck;
+    const active = this.requestsSinceCheck > 0;
+    this.bytesReadAtCheck = read;
+    this.requestsSinceCheck = 0;
+    if (active) {
+      this.probedWhileQuiet = false;
+    } else if (moved) {
+      // Bytes came but no request: headers in progress, an upload, or frames nghttp2 refused.
+      this.probedWhileQuiet = false;
+      this.probe();
+    } else if (!this.probedWhileQuiet) {
+      // Quiet: once per quiet spell, since a session nghttp2 terminated stops reading the socket
+      // and so never sees even the peer's FIN; a live one answers, then is left alone.
+      this.probedWhileQuiet = true;
+      this.probe();
+    }
+  };
+
+  private probe(): void {
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      this.cutOff(constants.NGHTTP2_PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'headers_timeout');
+    }, this.policy.headersTimeoutMs / 2);
+    try {
+      // An error in the callback (the session went away) is followed by 'close': stop there.
+      if (!this.session.ping((error) => error === null && this.answered())) this.answered();
+    } catch {
+      // Too many PINGs outstanding already: the timer decides.
+    }
+  }
+
+  private answered(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    // The ack's own 17 bytes are not the peer sending something new.
+    this.bytesReadAtCheck = bytesRead(this.session);
+  }
+}
+
+/** A refused stream's errors end in 'close' like any other's: nothing to do. */
+function ignoreError(): void {}
+
+/** Bytes read from the connection's socket so far (0 once it is gone). */
+function bytesRead(session: Http2Session): number {
+  return session.socket?.bytesRead ?? 0;
+}
