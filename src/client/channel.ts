@@ -132,7 +132,7 @@ export class Channel {
     this.addresses = parseTarget(target);
     const first = this.addresses[0]!;
     if (options.tls !== undefined) checkTlsOptions(options.tls);
-    this.authority = options.tls?.serverName ?? (first.kind === 'unix' ? 'localhost' : first.label);
+    this.authority = options.tls?.serverName ?? (first.kind === 'tcp' ? first.label : 'localhost');
     this.scheme = options.tls === undefined ? 'http' : 'https';
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_BACKOFF.minConnectTimeoutMs;
     const maxReceiveMessageLength = options.maxReceiveMessageLength ?? FOUR_MIB;
@@ -330,6 +330,12 @@ export class Channel {
     for (const subchannel of this.subchannels) subchannel.close();
     this.setState('shutdown');
     this.listeners.clear();
+  }
+
+  /** `await using channel = createChannel(…)`: close() at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   /**
