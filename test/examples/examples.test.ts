@@ -1,0 +1,87 @@
+// The examples in examples/ run as a user's would, against the package as published: handwire is
+// built and packed (`npm pack`), each example installs that tarball from a clean `npm ci`, and its
+// own test command runs (node:test, tap, vitest, Jest). So the `exports` of package.json, the files
+// it ships and the documented names are what the examples use, never src/ (docs/design.md "Who it
+// is for": test authors).
+//
+// The examples' lockfiles record handwire without an integrity hash: the tarball changes with
+// every build, and npm ci then takes it as it is. When handwire's own dependencies change,
+// regenerate each example's lockfile (`npm install` there, then drop handwire's "integrity").
+
+import { execFile } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+const EXAMPLES = ['node-test', 'tap', 'vitest', 'jest'];
+
+/**
+ * The environment of the commands: the test runner's own variables left out, so that the nested
+ * runners (tap above all) do not think they are tap's children and no coverage hook is loaded.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const tapOwned = key.startsWith('TAP') || key.startsWith('_TAPJS');
+    const nodeHook = key === 'NODE_OPTIONS' || key === 'NODE_V8_COVERAGE';
+    const npmRun = key.startsWith('npm_') && key !== 'npm_config_cache';
+    if (!tapOwned && !nodeHook && !npmRun) env[key] = value;
+  }
+  return env;
+}
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** Runs `npm ARGS…` in `cwd`, killed after `timeoutMs`; resolves with its exit code and output. */
+function npm(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'npm',
+      args,
+      { cwd, env: cleanEnv(), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, output: `${stdout}\n${stderr}`.trim() });
+      },
+    );
+  });
+}
+
+/** The last lines of a command's output, shown when a step fails. */
+const tail = (output: string): string => output.split('\n').slice(-25).join('\n');
+
+// Build, pack, then four installs and four test runs: minutes on a loaded 2-core machine.
+t.setTimeout(10 * 60_000);
+
+t.test('the packed package installs into every example and their tests pass', async (t) => {
+  const build = await npm(['run', 'build'], repo, 5 * 60_000);
+  t.equal(build.code, 0, 'npm run build succeeded', { output: tail(build.output) });
+  if (build.code !== 0) return;
+
+  const packed = `${examples}.packed/`;
+  rmSync(packed, { recursive: true, force: true });
+  mkdirSync(packed);
+  const pack = await npm(['pack', '--silent', '--pack-destination', packed], repo, 2 * 60_000);
+  t.equal(pack.code, 0, 'npm pack succeeded', { output: tail(pack.output) });
+  if (pack.code !== 0) return;
+  // A fixed name, so the examples' package.json need not follow the version.
+  renameSync(`${packed}${pack.output.split('\n').at(-1)}`, `${packed}handwire.tgz`);
+
+  for (const example of EXAMPLES) {
+    const cwd = `${examples}${example}`;
+    const install = await npm(
+      ['ci', '--prefer-offline', '--no-audit', '--no-fund'],
+      cwd,
+      3 * 60_000,
+    );
+    t.equal(install.code, 0, `${example}: npm ci succeeded`, { output: tail(install.output) });
+    if (install.code !== 0) continue;
+    const test = await npm(['test'], cwd, 2 * 60_000);
+    t.equal(test.code, 0, `${example}: npm test passed`, { output: tail(test.output) });
+  }
+});
