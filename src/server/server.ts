@@ -268,7 +268,7 @@ export class Server {
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
         : socket.remoteAddress === undefined
           ? // A unix socket or an in-memory pipe: the peer is known by where it connected.
-            (this.inMemory?.address ?? 'unix')
+            (this.inMemory?.address ?? `unix:${String(this.http2?.address())}`)
           : `${socket.remoteAddress}:${socket.remotePort}`;
     const manager = new SessionManager(session, this.options, this.options.logger, peer);
     const calls = new Set<Http2ServerCall>();

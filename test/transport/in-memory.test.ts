@@ -15,6 +15,7 @@ import { Status } from '../../src/transport/status.js';
 import { EchoService } from '../fixtures/echo-codecs.js';
 import { echoImplementation } from '../fixtures/echo-service.js';
 import { echoRequest, handwireEchoClient } from '../helpers/echo-client.js';
+import { makeTestCertificates } from '../helpers/test-certificates.js';
 
 async function inMemoryEcho(t: Test) {
   const server = new Server();
@@ -102,13 +103,22 @@ t.test('listen({ path }) serves on a unix socket that unix: targets dial', async
   const dir = mkdtempSync(join(tmpdir(), 'handwire-unix-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'grpc.sock');
-  const server = new Server();
+  const peers: string[] = [];
+  const server = new Server({
+    interceptors: [
+      (next) => async (call) => {
+        peers.push(call.context.peer);
+        return next(call);
+      },
+    ],
+  });
   server.addService(EchoService, echoImplementation);
   const bound = await server.listen({ path });
   t.teardown(() => server.forceClose());
   t.same(bound, { host: path, port: 0, address: `unix:${path}` });
   const { client } = handwireEchoClient(t, bound.address);
   t.equal((await client.Unary(echoRequest({ message: 'over unix' }))).message, 'over unix');
+  t.same(peers, [`unix:${path}`], 'a call over a unix socket names the socket as its peer');
 });
 
 t.test('await using ends the server and the channel at the end of the scope', async (t) => {
@@ -128,4 +138,16 @@ t.test('await using ends the server and the channel at the end of the scope', as
   t.equal(state, 'shutdown', 'the channel was closed');
   // A closed server refuses to listen again only while closing; close() now returns at once.
   await t.resolves(server.close(), 'the server was already closed');
+});
+
+t.test('TLS runs over an in-memory connection too', async (t) => {
+  const certs = makeTestCertificates(t);
+  const server = new Server({ tls: { key: certs.server.key, cert: certs.server.cert } });
+  server.addService(EchoService, echoImplementation);
+  const { address } = await server.listen({ inMemory: true });
+  t.teardown(() => server.forceClose());
+  const { client } = handwireEchoClient(t, address, {
+    tls: { ca: certs.ca, serverName: 'localhost' },
+  });
+  t.equal((await client.Unary(echoRequest({ message: 'sealed' }))).message, 'sealed');
 });
