@@ -68,13 +68,6 @@ export class Http2Call<Req, Res> {
   private status: ReceivedStatus | undefined;
   /** The response's messages, read once its headers say how they are encoded. */
   private reader: MessageReader<Res> | undefined;
-  /**
-   * DATA that reached the stream before its 'response' event, kept for the reader. node:http2
-   * emits 'response' on a later tick but DATA at once; over a TCP socket the tick runs in between,
-   * over a socket made in JavaScript (an in-memory pipe, a tunnel) a DATA frame read together
-   * with its HEADERS arrives first.
-   */
-  private earlyData: Buffer[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pickAbort: AbortController | undefined;
   /** Frames written before the stream exists (the session was still connecting). */
@@ -244,7 +237,6 @@ export class Http2Call<Req, Res> {
     (stream as CallStream)[CALL] = this as Http2Call<unknown, unknown>;
     stream.on('response', onStreamResponse);
     stream.on('trailers', onStreamTrailers);
-    stream.on('data', onStreamData);
     stream.on('error', onStreamError);
     stream.on('close', onStreamClose);
     if (this.pauseWanted) stream.pause();
@@ -290,6 +282,9 @@ export class Http2Call<Req, Res> {
       this.sink,
       this,
     );
+    // DATA is read from here on: node:http2 emits 'response' on a tick, and over a socket made in
+    // JavaScript (in memory) DATA read with its HEADERS would reach a 'data' listener first.
+    this.stream?.on('data', onStreamData);
     if (this.options.onHeader !== undefined) {
       let metadata: Metadata;
       try {
@@ -300,9 +295,6 @@ export class Http2Call<Req, Res> {
       }
       this.options.onHeader(metadata);
     }
-    const early = this.earlyData;
-    this.earlyData = undefined;
-    for (const chunk of early ?? []) this.reader.push(chunk);
   }
 
   onTrailers(trailers: IncomingHttpHeaders): void {
@@ -315,12 +307,7 @@ export class Http2Call<Req, Res> {
   }
 
   onData(chunk: Buffer): void {
-    if (this.done) return;
-    if (this.reader !== undefined) this.reader.push(chunk);
-    else if (this.status === undefined) {
-      this.earlyData ??= [];
-      this.earlyData.push(chunk);
-    }
+    if (!this.done) this.reader?.push(chunk);
   }
 
   /** The response's bytes broke a rule: framing, size, compression or the codec. */
