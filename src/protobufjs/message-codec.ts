@@ -67,8 +67,8 @@ export function protobufjsCodec(
       }
       reader.pos = reader.end;
       const message = type.toObject(decoded, conversion);
-      // Proto merge rules for `into` are protobufjs's: decoding onto the same object is not
-      // offered by its API, so the fields read replace those of `into`.
+      // protobufjs's API cannot decode onto an existing message, so `into` gets every field of
+      // the decoded one (absent fields at their defaults): not proto's merge of nested fields.
       return into === undefined ? message : Object.assign(into, message);
     },
   };
