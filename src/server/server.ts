@@ -122,6 +122,10 @@ export class Server {
   /** Starts listening; resolves with the address bound (port 0 picks a free one). */
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
     if (this.http2 !== undefined) throw new Error('the server is already listening');
+    const tcp = options.host !== undefined || options.port !== undefined;
+    if (Number(tcp) + Number(options.path !== undefined) + Number(options.inMemory === true) > 1) {
+      throw new TypeError('listen() takes one of { host, port }, { path } or { inMemory: true }');
+    }
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     const settings = { maxConcurrentStreams: this.options.maxConcurrentStreams };
