@@ -154,7 +154,10 @@ t.test('TLS runs over an in-memory connection too', async (t) => {
 
 t.test('listen() takes one kind of address at a time', async (t) => {
   const server = new Server();
-  for (const options of [{ inMemory: true, port: 0 }, { path: 'x.sock', host: '::1' }]) {
+  for (const options of [
+    { inMemory: true, port: 0 },
+    { path: 'x.sock', host: '::1' },
+  ]) {
     await t.rejects(server.listen(options), {
       name: 'TypeError',
       message: 'listen() takes one of { host, port }, { path } or { inMemory: true }',
