@@ -9,7 +9,7 @@
 // regenerate each example's lockfile (`npm install` there, then drop handwire's "integrity").
 
 import { execFile } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
@@ -52,6 +52,25 @@ function npm(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
   });
 }
 
+/**
+ * Why an example's lockfile no longer fits handwire, or undefined: the dependencies it recorded
+ * for handwire must be those of the package.json the tarball is packed from, or npm ci would
+ * install the examples without what handwire now imports.
+ */
+function staleLock(example: string): string | undefined {
+  const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+  const wanted = json(`${repo}package.json`).dependencies ?? {};
+  const locked =
+    json(`${examples}${example}/package-lock.json`).packages?.['node_modules/handwire']
+      ?.dependencies ?? {};
+  if (JSON.stringify(wanted) === JSON.stringify(locked)) return undefined;
+  return (
+    `examples/${example}/package-lock.json records handwire's dependencies as ${JSON.stringify(locked)}, ` +
+    `but package.json has ${JSON.stringify(wanted)}: run \`npm install\` in examples/${example}, ` +
+    `then remove the "integrity" of node_modules/handwire from its package-lock.json`
+  );
+}
+
 /** The last lines of a command's output, shown when a step fails. */
 const tail = (output: string): string => output.split('\n').slice(-25).join('\n');
 
@@ -74,6 +93,11 @@ t.test('the packed package installs into every example and their tests pass', as
 
   for (const example of EXAMPLES) {
     const cwd = `${examples}${example}`;
+    const stale = staleLock(example);
+    if (stale !== undefined) {
+      t.fail(stale);
+      continue;
+    }
     const install = await npm(
       ['ci', '--prefer-offline', '--no-audit', '--no-fund'],
       cwd,
