@@ -54,7 +54,21 @@ function program(): Command {
       'serve the Kafka protocol here (default 9092; 0 picks a free one)',
     )
     .option('--no-kafka', 'do not serve the Kafka protocol')
+    .option(
+      '--replica-of <host:port,...>',
+      'be a read replica: follow the user-offers topic of these Kafka brokers (a cluster, or a primary handwire)',
+    )
+    .option('--group <group>', 'the consumer group of --replica-of (default handwire-replica)')
+    .option('--replica-topic <topic>', 'the topic --replica-of follows (default user-offers)')
+    .option(
+      '--primary <host:port>',
+      "the primary's gRPC address, named when a replica refuses a write",
+    )
     .option('--kafka-retention-bytes <bytes>', 'keep at most this many bytes per Kafka partition')
+    .option(
+      '--kafka-brokers <host:port,…>',
+      "also publish every offer event to this Kafka cluster's user-offers topic",
+    )
     .action(serve);
 
   handwire

@@ -18,6 +18,7 @@ import {
 import { createOfferService, OfferServiceDefinition } from '../services/offers/offer-service.js';
 import { addContractReflection } from '../services/reflection/contract-reflection.js';
 import { createUserService, UserServiceDefinition } from '../services/user/user-service.js';
+import type { OfferEventLog } from '../store/offer-event-log.js';
 import { OfferStore } from '../store/offer-store.js';
 import { UserStore } from '../store/user-store.js';
 import {
@@ -29,13 +30,21 @@ import {
   parseRetentionBytes,
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
+import { type BrokerAddress, parseKafkaBrokersFlag } from './kafka-brokers-flag.js';
 import { listenFailure } from './listen-error.js';
 import { isLoopback } from './loopback.js';
+import { startServePublisher } from './serve-publisher.js';
+import {
+  checkReplicaFlags,
+  type ReplicaConfig,
+  type ReplicaFlags,
+  ServeReplica,
+} from './serve-replica.js';
 import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
 import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
 
 /** The flags as commander hands them over (strings until checked here). */
-export interface ServeFlags {
+export interface ServeFlags extends ReplicaFlags {
   host: string;
   port: string;
   metricsPort?: string;
@@ -52,6 +61,8 @@ export interface ServeFlags {
   /** false with --no-kafka. */
   kafka?: boolean;
   kafkaRetentionBytes?: string;
+  /** --kafka-brokers: publish every offer event to this external cluster too. */
+  kafkaBrokers?: string;
 }
 
 interface ServeConfig {
@@ -66,6 +77,10 @@ interface ServeConfig {
   demo: boolean;
   /** Where to serve Kafka; undefined with --no-kafka. */
   kafka: KafkaListenConfig | undefined;
+  /** With --replica-of: follow that source instead of taking writes. */
+  replica: ReplicaConfig | undefined;
+  /** The external cluster's bootstrap brokers (--kafka-brokers); undefined without the flag. */
+  kafkaBrokers: BrokerAddress[] | undefined;
 }
 
 /** Checks every flag once; a bad one is a UsageError with one sentence. */
@@ -105,6 +120,11 @@ export function checkServeFlags(
         : checkServeTls(flags.tlsCert, flags.tlsKey!, flags.tlsCa),
     demo: flags.demo === true,
     kafka: undefined,
+    replica: checkReplicaFlags(flags),
+    kafkaBrokers:
+      flags.kafkaBrokers === undefined
+        ? undefined
+        : parseKafkaBrokersFlag('--kafka-brokers', flags.kafkaBrokers),
   };
   if (!isLoopback(config.host) && authSecret === undefined && flags.insecure !== true) {
     throw new UsageError(
@@ -147,11 +167,11 @@ function checkKafkaFlags(flags: ServeFlags): KafkaListenConfig | undefined {
  */
 async function startServeKafka(
   config: KafkaListenConfig | undefined,
-  offers: OfferStore,
+  offerEvents: OfferEventLog,
 ): Promise<KafkaBroker | undefined> {
   if (config === undefined) return undefined;
   try {
-    return await listenKafka(config, offers.log);
+    return await listenKafka(config, offerEvents);
   } catch (error) {
     if (!(error instanceof UsageError))
       throw listenFailure('--kafka-port', config.host, config.port, error);
@@ -193,13 +213,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
               : { ca: config.tls.ca, requestCert: true, rejectUnauthorized: true }),
           },
   });
-  server.addService(UserServiceDefinition, createUserService(store));
-  server.addService(OfferServiceDefinition, createOfferService(offers));
-  addHealthService(server);
+  const replica = config.replica === undefined ? undefined : new ServeReplica(config.replica);
+  if (replica === undefined) {
+    server.addService(UserServiceDefinition, createUserService(store));
+    server.addService(OfferServiceDefinition, createOfferService(offers));
+  } else replica.addServices(server);
+  const health = addHealthService(server);
   addContractReflection(server);
 
   const demoUsers = config.demo ? seedDemoUsers(store, offers) : [];
-  const kafka = await startServeKafka(config.kafka, offers);
+  // A replica's Kafka listener serves the log it follows, with the same offsets.
+  const kafka = await startServeKafka(config.kafka, replica?.store.log ?? offers.log);
   const bound = await server
     .listen({ host: config.host, port: config.port })
     .catch(async (error) => {
@@ -221,6 +245,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
     });
   }
 
+  const publisher =
+    config.kafkaBrokers === undefined
+      ? undefined
+      : startServePublisher({
+          brokers: config.kafkaBrokers,
+          events: offers.log,
+          health,
+          logger,
+          registry: metrics?.registry,
+        });
+
   const scheme =
     config.tls === undefined ? 'h2c' : config.tls.ca === undefined ? 'TLS' : 'mutual TLS';
   // Before the gRPC line: whoever waits for that line finds the Kafka address already printed.
@@ -228,6 +263,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
   console.log(`handwire serving gRPC (${scheme}) on ${bound.address}`);
   if (metricsServer !== undefined)
     console.log(`metrics on http://${config.host}:${metricsServer.port}/metrics`);
+  if (replica !== undefined) {
+    replica.start(health, logger, metrics);
+    console.log(replica.servingLine());
+  }
   if (config.demo)
     printDemo(
       bound.address,
@@ -270,6 +309,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
       server.close({ graceMs: config.shutdownGraceMs }),
       metricsServer?.close(),
       kafka?.close(),
+      replica?.close(),
+      publisher?.close(config.shutdownGraceMs).then(({ unpublished }) => {
+        if (unpublished > 0)
+          console.error(`${unpublished} offer events were not published to Kafka within the grace`);
+      }),
     ]).then(
       () => process.exit(0),
       (error: unknown) => {
