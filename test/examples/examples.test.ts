@@ -5,8 +5,9 @@
 // is for": test authors).
 //
 // The examples' lockfiles record handwire without an integrity hash: the tarball changes with
-// every build, and npm ci then takes it as it is. When handwire's own dependencies change,
-// regenerate each example's lockfile (`npm install` there, then drop handwire's "integrity").
+// every build, and npm ci then takes it as it is. When handwire's own dependencies change, each
+// example's lockfile is made again (staleLock below says how; npm install alone keeps the old
+// entry, since the version did not change).
 
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -66,8 +67,9 @@ function staleLock(example: string): string | undefined {
   if (JSON.stringify(wanted) === JSON.stringify(locked)) return undefined;
   return (
     `examples/${example}/package-lock.json records handwire's dependencies as ${JSON.stringify(locked)}, ` +
-    `but package.json has ${JSON.stringify(wanted)}: run \`npm install\` in examples/${example}, ` +
-    `then remove the "integrity" of node_modules/handwire from its package-lock.json`
+    `but package.json has ${JSON.stringify(wanted)}: there, after npm pack, delete the ` +
+    `"node_modules/handwire" entry of package-lock.json and node_modules/handwire, run ` +
+    `\`npm install\`, then delete the "integrity" of the new entry`
   );
 }
 
