@@ -1,6 +1,8 @@
 // Codec benchmark: encode and decode of user.User by handwire's hand-written codec, protobufjs
-// (reflection from proto/user.proto) and @bufbuild/protobuf v2 (reflection from a descriptor built
-// at run time) — protobuf.dev "Encoding"; all three must write the same bytes.
+// (reflection from proto/user.proto), handwire's protobufjs adapter (handwire/protobufjs: the same
+// protobufjs type as a MessageCodec, plain objects in and out) and @bufbuild/protobuf v2
+// (reflection from a descriptor built at run time) — protobuf.dev "Encoding"; all must write the
+// same bytes.
 //
 // Usage: npm run bench -- codec [--rounds N] [--seconds S]
 // Each case runs every implementation once per round, in an order that rotates between rounds,
@@ -16,6 +18,7 @@ import {
   FileDescriptorProtoSchema,
 } from '@bufbuild/protobuf/wkt';
 import protobuf from 'protobufjs';
+import { protobufjsCodec } from '../src/protobufjs/message-codec.js';
 import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
 import { Role, type User, UserCodec } from '../src/wire/messages/user.js';
 
@@ -116,6 +119,21 @@ function protobufjsImplementation(): Implementation {
     prepare: (user) => UserType.create(user),
     encode: (message) => UserType.encode(message as protobuf.Message).finish(),
     decode: (bytes) => UserType.decode(bytes),
+  };
+}
+
+/**
+ * The adapter a test author uses for a .proto with no hand-written codec: protobufjs underneath,
+ * with fromObject on the way in and toObject (int64 as decimal strings) on the way out.
+ */
+function adapterImplementation(): Implementation {
+  const root = protobuf.loadSync(fileURLToPath(new URL('../proto/user.proto', import.meta.url)));
+  const codec = protobufjsCodec(root.lookupType('user.User'));
+  return {
+    name: 'protobufjs adapter',
+    prepare: (user) => user,
+    encode: (message) => encodeMessage(codec, message as Record<string, unknown>),
+    decode: (bytes) => decodeMessage(codec, bytes),
   };
 }
 
@@ -279,7 +297,11 @@ const spread = (values: number[]): string =>
 export async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const users = makeUsers(1000);
-  const implementations: Implementation[] = [handwire, protobufjsImplementation()];
+  const implementations: Implementation[] = [
+    handwire,
+    protobufjsImplementation(),
+    adapterImplementation(),
+  ];
   try {
     implementations.push(protobufEsImplementation());
   } catch (error) {

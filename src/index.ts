@@ -1,4 +1,6 @@
-// handwire's public API: what an application or a test suite imports to serve gRPC.
+// handwire's public API: what an application or a test suite imports to serve gRPC. Three subpaths
+// hold the rest: handwire/wire (writing codecs by hand), handwire/services (health, reflection,
+// the standard interceptors) and handwire/protobufjs (any .proto, encoded by protobufjs).
 
 // The client: channels, typed clients for the four call shapes, client interceptors.
 export type { CallOptions } from './client/call-options.js';
@@ -47,7 +49,7 @@ export {
   type ListenOptions,
   Server,
 } from './server/server.js';
-export type { ServerLogger, ServerOptions } from './server/server-options.js';
+export type { RejectedCall, ServerLogger, ServerOptions } from './server/server-options.js';
 export { findDetail, GrpcError, packDetail, unpackDetail } from './transport/grpc-error.js';
 export { Metadata } from './transport/metadata.js';
 export {

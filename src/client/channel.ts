@@ -75,7 +75,7 @@ export class Channel {
   constructor(target: string | readonly string[], options: ChannelOptions = {}) {
     this.addresses = parseTarget(target);
     const first = this.addresses[0]!;
-    this.authority = options.tls?.serverName ?? (first.kind === 'unix' ? 'localhost' : first.label);
+    this.authority = options.tls?.serverName ?? (first.kind === 'tcp' ? first.label : 'localhost');
     this.scheme = options.tls === undefined ? 'http' : 'https';
     const resolved = resolveChannelOptions(options);
     this.options = resolved.options;
@@ -238,6 +238,12 @@ export class Channel {
     for (const subchannel of this.subchannels) subchannel.close();
     this.setState('shutdown');
     this.listeners.clear();
+  }
+
+  /** `await using channel = createChannel(…)`: close() at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   /**

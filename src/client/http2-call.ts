@@ -235,7 +235,6 @@ export class Http2Call<Req, Res> {
     (stream as CallStream)[CALL] = this as Http2Call<unknown, unknown>;
     stream.on('response', Http2Call.onStreamResponse);
     stream.on('trailers', Http2Call.onStreamTrailers);
-    stream.on('data', Http2Call.onStreamData);
     stream.on('error', onStreamError);
     stream.on('close', Http2Call.onStreamClose);
     if (this.pauseWanted) stream.pause();
@@ -285,6 +284,9 @@ export class Http2Call<Req, Res> {
       call.sink,
       call,
     );
+    // DATA is read from here on: node:http2 emits 'response' on a tick, and over a socket made in
+    // JavaScript (in memory) DATA read with its HEADERS would reach a 'data' listener first.
+    this.on('data', Http2Call.onStreamData);
     const onHeader = call.options.onHeader;
     if (onHeader !== undefined) {
       let metadata: Metadata;

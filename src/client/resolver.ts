@@ -33,7 +33,7 @@ export async function resolveAddresses(
   // per name. The results are used in the targets' order, whichever answers first.
   const lookups = await Promise.all(
     targets.map(async (target): Promise<Address[] | GrpcError> => {
-      if (target.kind === 'unix' || net.isIP(target.host) !== 0) return [target];
+      if (target.kind !== 'tcp' || net.isIP(target.host) !== 0) return [target];
       try {
         return (await lookup(target.host)).map(({ address: ip }) => ({
           kind: 'tcp',

@@ -1,11 +1,14 @@
-// One address of a channel: its HTTP/2 sessions, connecting with a timeout, backoff after a
-// failure, and draining on GOAWAY (grpc doc/connectivity-semantics-and-api.md,
-// connection-backoff.md; PROTOCOL-HTTP2.md "Connection Management").
+// One address of a channel (TCP, a unix socket or in memory): its HTTP/2 sessions, connecting
+// with a timeout, backoff after a failure, and draining on GOAWAY (grpc
+// doc/connectivity-semantics-and-api.md, connection-backoff.md; PROTOCOL-HTTP2.md "Connection
+// Management").
 
 import http2, { type ClientHttp2Session } from 'node:http2';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { GrpcError } from '../transport/grpc-error.js';
+import { dialInMemory } from '../transport/in-memory.js';
 import { Status } from '../transport/status.js';
 import { ConnectionBackoff, type ConnectionBackoffOptions } from './connection-backoff.js';
 import type { Address } from './target.js';
@@ -279,21 +282,28 @@ export class Subchannel {
     const address = this.address;
     const settings = { enablePush: false, ...this.options.http2Settings };
     const secure = this.options.tls;
-    if (secure === undefined) {
-      return address.kind === 'unix'
-        ? http2.connect('http://localhost', {
-            createConnection: () => net.connect(address.path),
+    if (address.kind === 'tcp') {
+      return secure === undefined
+        ? http2.connect(`http://${address.label}`, { settings })
+        : http2.connect(`https://${address.label}`, {
+            ...secureConnectOptions(secure, address),
             settings,
-          })
-        : http2.connect(`http://${address.label}`, { settings });
+          });
+    }
+    // A unix socket or an in-memory pipe: the socket is made here, and TLS laid over it if asked.
+    const socket = (): Duplex =>
+      address.kind === 'unix' ? net.connect(address.path) : dialInMemory(address.label);
+    if (secure === undefined) {
+      return http2.connect('http://localhost', { createConnection: socket, settings });
     }
     const tlsOptions = secureConnectOptions(secure, address);
-    return address.kind === 'unix'
-      ? http2.connect('https://localhost', {
-          createConnection: () => tls.connect({ ...tlsOptions, path: address.path }),
-          settings,
-        })
-      : http2.connect(`https://${address.label}`, { ...tlsOptions, settings });
+    return http2.connect('https://localhost', {
+      createConnection: () =>
+        address.kind === 'unix'
+          ? tls.connect({ ...tlsOptions, path: address.path })
+          : tls.connect({ ...tlsOptions, socket: socket() }),
+      settings,
+    });
   }
 
   /** Makes a connected session available to calls, until GOAWAY or close takes it out. */

@@ -1,5 +1,8 @@
 // Channel targets: `host:port`, `dns:///host:port`, `unix:/path`, or a list of them
-// (grpc doc/naming.md, "Name Syntax").
+// (grpc doc/naming.md, "Name Syntax"); and `memory:<n>`, a server listening in memory
+// (transport/in-memory.ts).
+
+import { IN_MEMORY_SCHEME } from '../transport/in-memory.js';
 
 /** One address a channel can connect to. */
 export type Address =
@@ -11,7 +14,8 @@ export type Address =
       /** The host name this IP address was resolved from, if any (resolver.ts): TLS checks it. */
       readonly name?: string;
     }
-  | { readonly kind: 'unix'; readonly path: string; readonly label: string };
+  | { readonly kind: 'unix'; readonly path: string; readonly label: string }
+  | { readonly kind: 'memory'; readonly label: string };
 
 /** The port a target without one gets, as in grpc core (naming.md: "the port defaults to 443"). */
 const DEFAULT_PORT = 443;
@@ -27,6 +31,7 @@ export function parseTarget(target: string | readonly string[]): Address[] {
 }
 
 function parseOne(target: string): Address {
+  if (target.startsWith(IN_MEMORY_SCHEME)) return { kind: 'memory', label: target };
   if (target.startsWith('unix:')) {
     // unix:path, unix:/abs/path and unix:///abs/path all name a socket file.
     const path = target.startsWith('unix://') ? target.slice('unix://'.length) : target.slice(5);

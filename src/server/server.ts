@@ -13,6 +13,7 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { type InMemoryListener, listenInMemory } from '../transport/in-memory.js';
 import { checkRequestHeaders, type Refusal } from '../transport/requests.js';
 import {
   givesResponseStream,
@@ -37,12 +38,21 @@ export interface ListenOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Listen on this unix socket path instead of a TCP port; clients dial `unix:<path>`. */
+  path?: string;
+  /**
+   * Listen in memory, on no socket at all (transport/in-memory.ts): channels of this process dial
+   * the `memory:<n>` address returned, through the same HTTP/2 code as over TCP.
+   */
+  inMemory?: boolean;
 }
 
 export interface BoundAddress {
+  /** The IP address bound; the socket path, or the `memory:<n>` address, otherwise. */
   host: string;
+  /** The TCP port bound; 0 on a unix socket or in memory. */
   port: number;
-  /** `host:port`, with brackets around an IPv6 host: what a client dials. */
+  /** What a client dials: `host:port` (IPv6 in brackets), `unix:<path>` or `memory:<n>`. */
   address: string;
 }
 
@@ -65,6 +75,8 @@ export class Server {
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly sessions = new Map<Http2Session, SessionState>();
   private http2: Http2Server | Http2SecureServer | undefined;
+  /** Set while listening in memory: closing it refuses new in-memory connections. */
+  private inMemory: InMemoryListener | undefined;
   private closing: Promise<void> | undefined;
   /** Resolvers waiting for the last session to close (shutdown). */
   private readonly sessionsGone: (() => void)[] = [];
@@ -112,6 +124,10 @@ export class Server {
   /** Starts listening; resolves with the address bound (port 0 picks a free one). */
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
     if (this.http2 !== undefined) throw new Error('the server is already listening');
+    const tcp = options.host !== undefined || options.port !== undefined;
+    if (Number(tcp) + Number(options.path !== undefined) + Number(options.inMemory === true) > 1) {
+      throw new TypeError('listen() takes one of { host, port }, { path } or { inMemory: true }');
+    }
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     const settings = { maxConcurrentStreams: this.options.maxConcurrentStreams };
@@ -124,14 +140,22 @@ export class Server {
     // A TLS client that does not negotiate h2 is not a gRPC client: drop it.
     http2.on('unknownProtocol', (socket) => socket.destroy());
     this.http2 = http2;
-    http2.listen(port, host);
+    if (options.inMemory === true) {
+      // Each connection dialled is handed to node:http2 as if a TCP socket had been accepted.
+      this.inMemory = listenInMemory((socket) => http2.emit('connection', socket));
+      const address = this.inMemory.address;
+      return { host: address, port: 0, address };
+    }
+    if (options.path !== undefined) http2.listen(options.path);
+    else http2.listen(port, host);
     try {
       await once(http2, 'listening');
     } catch (error) {
       this.http2 = undefined;
       throw error;
     }
-    const bound = http2.address() as AddressInfo;
+    const bound = http2.address() as AddressInfo | string;
+    if (typeof bound === 'string') return { host: bound, port: 0, address: `unix:${bound}` };
     const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
     return { host: bound.address, port: bound.port, address: `${shown}:${bound.port}` };
   }
@@ -158,6 +182,15 @@ export class Server {
     if (this.closing === undefined) this.runShutdownCallbacks();
     this.closing ??= this.shutDown(options.graceMs ?? 10_000);
     return this.closing;
+  }
+
+  /**
+   * `await using server = new Server()` ends it as forceClose() does, as grpc-go's tests end
+   * theirs with `Stop()`: a test's server should not make it wait out a grace period. Call close()
+   * first for a graceful stop.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.forceClose();
   }
 
   /** Ends everything at once: every call UNAVAILABLE, every connection closed. */
@@ -191,6 +224,7 @@ export class Server {
   private async shutDown(graceMs: number): Promise<void> {
     const http2 = this.http2;
     if (http2 === undefined) return;
+    this.inMemory?.close();
     const serverClosed = new Promise<void>((resolve) => http2.close(() => resolve()));
     for (const state of this.sessions.values()) state.manager.goAway(graceMs, 'server shutdown');
     if (this.sessions.size > 0) {
@@ -238,7 +272,10 @@ export class Server {
     const peer =
       socket.remoteFamily === 'IPv6'
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
-        : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+        : socket.remoteAddress === undefined
+          ? // A unix socket or an in-memory pipe: the peer is known by where it connected.
+            (this.inMemory?.address ?? `unix:${String(this.http2?.address())}`)
+          : `${socket.remoteAddress}:${socket.remotePort}`;
     const manager = new SessionManager<Http2ServerCall>(
       session,
       this.options,
