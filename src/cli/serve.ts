@@ -43,6 +43,10 @@ export interface ServeFlags {
   rateLimit?: string;
   maxMessageBytes: string;
   shutdownGrace: string;
+  /** pino's level names; 'info' from commander's default. */
+  logLevel?: string;
+  /** 'on' or 'off'; 'on' from commander's default. */
+  accessLog?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -62,6 +66,8 @@ interface ServeConfig {
   rateLimit: number | undefined;
   maxMessageBytes: number;
   shutdownGraceMs: number;
+  logLevel: LogLevel;
+  accessLog: boolean;
   tls: { cert: string; key: string; ca: string | undefined } | undefined;
   demo: boolean;
   /** Where to serve Kafka; undefined with --no-kafka. */
@@ -99,6 +105,8 @@ export function checkServeFlags(
         : parseIntegerFlag('--rate-limit', flags.rateLimit, 1, 1_000_000),
     maxMessageBytes: parseIntegerFlag('--max-message-bytes', flags.maxMessageBytes, 1, 2 ** 31 - 1),
     shutdownGraceMs: parseSecondsFlag('--shutdown-grace', flags.shutdownGrace) * 1000,
+    logLevel: checkLogLevel(flags.logLevel ?? 'info'),
+    accessLog: checkOnOff('--access-log', flags.accessLog ?? 'on'),
     tls:
       flags.tlsCert === undefined
         ? undefined
@@ -114,6 +122,22 @@ export function checkServeFlags(
   }
   config.kafka = checkKafkaFlags(flags);
   return config;
+}
+
+/** pino's levels, least severe first; 'silent' writes nothing. */
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+function checkLogLevel(value: string): LogLevel {
+  const level = LOG_LEVELS.find((name) => name === value);
+  if (level === undefined)
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
+  return level;
+}
+
+function checkOnOff(flag: string, value: string): boolean {
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new UsageError(`${flag} must be on or off, not "${value}"`);
 }
 
 /** The TLS files, each checked: a certificate, its key, and the CA of client certificates. */
@@ -172,7 +196,7 @@ export function isLoopback(host: string): boolean {
 /** Starts serving; resolves once listening. Signals then drive the shutdown. */
 export async function serve(flags: ServeFlags): Promise<void> {
   const config = checkServeFlags(flags);
-  const logger = createStderrLogger();
+  const logger = createStderrLogger({ level: config.logLevel });
   const metrics = config.metricsPort === undefined ? undefined : createMetrics();
   const store = new UserStore();
   const offers = new OfferStore(store);
@@ -181,9 +205,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
     maxReceiveMessageLength: config.maxMessageBytes,
     logger,
     earlyResponseHeaders: requestIdResponseHeaders,
-    onCallRejected: rejectedCallRecorder({ logger, metrics }),
+    onCallRejected: rejectedCallRecorder({ logger, metrics, accessLog: config.accessLog }),
     interceptors: standardInterceptors({
       logger,
+      accessLog: config.accessLog,
       metrics,
       auth: config.authSecret === undefined ? undefined : { secret: config.authSecret },
       rateLimit: config.rateLimit === undefined ? undefined : { perSecond: config.rateLimit },

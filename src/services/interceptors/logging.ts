@@ -12,6 +12,8 @@ export interface CallLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
+  /** pino's: false when lines of `level` are not written (`--log-level`), so none is built. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /**
@@ -54,21 +56,27 @@ export function levelOf(code: StatusCode): 'info' | 'warn' | 'error' {
  */
 export function loggingInterceptor(logger: CallLogger): ServerInterceptor {
   return (next) => (call) => {
+    // 'error' is the most severe level a line takes: below it nothing would be written, so the
+    // call is not even watched.
+    if (logger.isLevelEnabled?.('error') === false) return next(call);
     const started = performance.now();
     const context = call.context;
     return observeCall(call, next, {
       onEnd(error) {
         const code = error?.code ?? Status.OK;
-        const fields: Record<string, unknown> = {
+        const level = levelOf(code);
+        if (logger.isLevelEnabled?.(level) === false) return;
+        // One shape for every line (pino leaves out the undefined `error` of an OK call).
+        const fields = {
           method: call.method.path,
           code: statusName(code),
           code_number: code,
           duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
           peer: context.peer,
           request_id: requestIdOf(context),
+          error: error?.message,
         };
-        if (error !== undefined) fields.error = error.message;
-        logger[levelOf(code)](fields, 'call finished');
+        logger[level](fields, 'call finished');
       },
     });
   };
