@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { demoUserId } from '../src/cli/demo-data.js';
 import { fmt, median } from './lib/figures.js';
 import { startBenchServer, startServerProcess, stopServerProcess } from './lib/server-process.js';
+import { addSummaryRow } from './lib/summary.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -160,12 +161,6 @@ async function ghzRun(pid: number, port: number, load: LoadCase, scale: number):
   return { cpuMicrosPerCall: (cpu * 1e6) / calls, p50Ms: latencyMs(50), p99Ms: latencyMs(99) };
 }
 
-export interface GhzRow {
-  figure: string;
-  handwire: number;
-  peer: number;
-}
-
 /** Runs every load on both servers, alternating; the medians per load and server. */
 export async function measureGhz(options: Options): Promise<Map<string, Map<ServerName, Figures>>> {
   const results = new Map<string, Map<ServerName, Figures[]>>();
@@ -231,5 +226,20 @@ export async function main(args: string[]): Promise<void> {
         `${`${fmt(handwire.p50Ms, 2)}/${fmt(handwire.p99Ms, 2)}`.padStart(22)}` +
         `${`${fmt(peer.p50Ms, 2)}/${fmt(peer.p99Ms, 2)}`.padStart(21)}`,
     );
+    addSummaryRow({
+      figure: `ghz ${load.name} at ${load.rps} calls/s, server CPU, handwire serve as shipped`,
+      unit: 'µs/call',
+      handwire: handwire.cpuMicrosPerCall,
+      peerName: '@grpc/grpc-js',
+      peer: peer.cpuMicrosPerCall,
+      target: { ratio: 0.6, atLeast: false },
+    });
+    addSummaryRow({
+      figure: `ghz ${load.name} p99`,
+      unit: 'ms',
+      handwire: handwire.p99Ms,
+      peerName: '@grpc/grpc-js',
+      peer: peer.p99Ms,
+    });
   }
 }

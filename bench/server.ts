@@ -32,6 +32,7 @@ import {
   startServerProcess,
   stopServerProcess,
 } from './lib/server-process.js';
+import { addSummaryRow } from './lib/summary.js';
 
 type BenchServerName = (typeof BENCH_SERVERS)[number]['name'] | 'handwire serve';
 
@@ -282,9 +283,61 @@ export async function main(args: string[]): Promise<void> {
       `handwire        ${fmt(streamHandwire).padStart(9)} msgs/s   ${fmt(streamRatio, 2)}× grpc-js`,
     );
     console.log(`@grpc/grpc-js   ${fmt(streamGrpcJs).padStart(9)} msgs/s`);
+    summarise(throughput, p99s, streaming);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The rows of the summary table (bench/lib/summary.ts): the issue's targets for the server. */
+function summarise(
+  throughput: Map<BenchServerName, number[]>,
+  p99s: Map<BenchServerName, number[]>,
+  streaming: Map<BenchServerName, number[]>,
+): void {
+  const of = (figures: Map<BenchServerName, number[]>, name: BenchServerName) =>
+    median(figures.get(name)!);
+  const unary = 'GetUser, h2load -c 4 -m 50';
+  const bare = 'bare node:http2';
+  addSummaryRow({
+    figure: `${unary}, handwire serve as shipped`,
+    unit: 'req/s',
+    handwire: of(throughput, 'handwire serve'),
+    peerName: bare,
+    peer: of(throughput, bare),
+    target: { ratio: 0.85, atLeast: true },
+  });
+  addSummaryRow({
+    figure: 'GetUser p99 at -c 1 -m 1, handwire serve as shipped',
+    unit: 'µs',
+    handwire: of(p99s, 'handwire serve'),
+    peerName: bare,
+    peer: of(p99s, bare),
+    target: { ratio: 1.3, atLeast: false },
+  });
+  addSummaryRow({
+    figure: `${unary}, handwire serve as shipped`,
+    unit: 'req/s',
+    handwire: of(throughput, 'handwire serve'),
+    peerName: '@grpc/grpc-js',
+    peer: of(throughput, '@grpc/grpc-js'),
+  });
+  addSummaryRow({
+    figure: `${unary}, the core Server`,
+    unit: 'req/s',
+    handwire: of(throughput, 'handwire'),
+    peerName: bare,
+    peer: of(throughput, bare),
+    target: { ratio: 0.9, atLeast: true },
+  });
+  addSummaryRow({
+    figure: 'ListUsers server stream to a grpc-js client, the core Server',
+    unit: 'msgs/s',
+    handwire: of(streaming, 'handwire'),
+    peerName: '@grpc/grpc-js',
+    peer: of(streaming, '@grpc/grpc-js'),
+    target: { ratio: 5, atLeast: true },
+  });
 }
 
 function push(map: Map<BenchServerName, number[]>, name: BenchServerName, value: number): void {
