@@ -109,6 +109,14 @@ export async function main(args: string[]): Promise<void> {
     { name: 'tracing (no tracer)', interceptors: [tracingInterceptor()] },
     { name: 'serve as shipped', interceptors: standardInterceptors({ logger }) },
     { name: 'serve --metrics-port', interceptors: standardInterceptors({ logger, metrics }) },
+    {
+      name: 'serve --log-level warn',
+      interceptors: standardInterceptors({ logger: pino({ level: 'warn' }, destination) }),
+    },
+    {
+      name: 'serve --access-log off',
+      interceptors: standardInterceptors({ logger, accessLog: false }),
+    },
   ];
   const perCall = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   // A warm-up round lets every chain get optimised before anything is counted.
