@@ -4,7 +4,7 @@
 
 import { type KafkaBroker, startKafkaBroker } from '../kafka/index.js';
 import type { OfferEventLog } from '../store/offer-event-log.js';
-import { isLoopback } from './serve.js';
+import { isLoopback } from './loopback.js';
 import { parseIntegerFlag, UsageError } from './usage-error.js';
 
 /** Kafka's registered port. */

@@ -3,7 +3,6 @@
 // §2, §4 and §5); and the offer event log as the Kafka topic "user-offers" (§3).
 
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import type { KafkaBroker } from '../kafka/index.js';
 import { Server } from '../server/server.js';
 import { addHealthService } from '../services/health/health-service.js';
@@ -31,6 +30,7 @@ import {
 } from './broker.js';
 import { seedDemoUsers } from './demo-data.js';
 import { listenFailure } from './listen-error.js';
+import { isLoopback } from './loopback.js';
 import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
 import { parseIntegerFlag, parseSecondsFlag, UsageError } from './usage-error.js';
 
@@ -185,12 +185,6 @@ async function startServeKafka(
     );
     return undefined;
   }
-}
-
-/** Loopback: 127.0.0.0/8, ::1, localhost. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
 }
 
 /** Starts serving; resolves once listening. Signals then drive the shutdown. */

@@ -3,20 +3,14 @@
 
 import { GrpcError } from '../transport/grpc-error.js';
 import { Status } from '../transport/status.js';
-import { DEFAULT_BACKOFF } from './connection-backoff.js';
-import { type KeepaliveSettings, startKeepalive } from './keepalive.js';
 import {
-  DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
-  type LookupAll,
-  needsResolution,
-  resolveAddresses,
-} from './resolver.js';
-import {
-  DEFAULT_PER_RPC_RETRY_BUFFER_SIZE,
-  DEFAULT_RETRY_BUFFER_SIZE,
-  RetryBuffer,
-  RetryBufferPool,
-} from './retry-buffer.js';
+  type ChannelOptions,
+  type ResolvedChannelOptions,
+  resolveChannelOptions,
+} from './channel-options.js';
+import { startKeepalive } from './keepalive.js';
+import { type LookupAll, needsResolution, resolveAddresses } from './resolver.js';
+import { RetryBuffer, RetryBufferPool } from './retry-buffer.js';
 import {
   findCallPolicy,
   type ResolvedCallPolicy,
@@ -30,59 +24,9 @@ import {
   type SubchannelOptions,
 } from './subchannel.js';
 import { type Address, parseTarget } from './target.js';
-import { type ClientTlsOptions, checkTlsOptions } from './tls.js';
 
+export type { ChannelOptions, ResolvedChannelOptions } from './channel-options.js';
 export type { ConnectivityState } from './subchannel.js';
-
-/** Channel options, named after grpc core's channel arguments. */
-export interface ChannelOptions {
-  /** grpc.min_reconnect_backoff_ms's sibling MIN_CONNECT_TIMEOUT: a connect fails after this. 20 s. */
-  connectTimeoutMs?: number;
-  /** grpc.initial_reconnect_backoff_ms: wait after the first failed connect. 1 s. */
-  initialReconnectBackoffMs?: number;
-  /** grpc.max_reconnect_backoff_ms: the longest wait between connects. 120 s. */
-  maxReconnectBackoffMs?: number;
-  /** Growth of the wait after each failure (connection-backoff.md MULTIPLIER). 1.6. */
-  reconnectBackoffMultiplier?: number;
-  /** Randomisation of the wait (connection-backoff.md JITTER). 0.2. */
-  reconnectBackoffJitter?: number;
-  /** grpc.lb_policy_name: `pick_first` (default) or `round_robin`. */
-  loadBalancingPolicy?: 'pick_first' | 'round_robin';
-  /** grpc.max_receive_message_length: largest response message accepted. 4 MiB. */
-  maxReceiveMessageLength?: number;
-  /** The user-agent sent with every call. */
-  userAgent?: string;
-  /** grpc.keepalive_time_ms: PING each session this often. Default off (Infinity). */
-  keepaliveTimeMs?: number;
-  /** grpc.keepalive_timeout_ms: close a session whose PING ack takes longer. 20 s. */
-  keepaliveTimeoutMs?: number;
-  /** grpc.keepalive_permit_without_calls: PING even with no call open. Default false. */
-  keepalivePermitWithoutCalls?: boolean;
-  /** grpc's service config: retry policies per service or method, and retry throttling (A6). */
-  serviceConfig?: ServiceConfig;
-  /** TLS: its presence means h2 over TLS; without it the channel speaks plaintext h2c. */
-  tls?: ClientTlsOptions;
-  /** grpc.per_rpc_retry_buffer_size: request bytes one call keeps for replay (A6). 256 KiB. */
-  perRpcRetryBufferSize?: number;
-  /** grpc.retry_buffer_size: request bytes all calls keep for replay together (A6). 16 MiB. */
-  retryBufferSize?: number;
-  /** grpc.dns_min_time_between_resolutions_ms: host names are re-resolved at most this often. 30 s. */
-  dnsMinTimeBetweenResolutionsMs?: number;
-  /** The host-name lookup, for tests: node:dns `lookup(host, { all: true })` by default. */
-  lookup?: LookupAll;
-}
-
-/** Options with every default filled in. */
-export interface ResolvedChannelOptions {
-  readonly connectTimeoutMs: number;
-  readonly loadBalancingPolicy: 'pick_first' | 'round_robin';
-  readonly maxReceiveMessageLength: number;
-  readonly userAgent: string;
-  /** Mutable: too_many_pings doubles `timeMs` (gRFC A8). */
-  readonly keepalive: KeepaliveSettings;
-}
-
-const FOUR_MIB = 4 * 1024 * 1024;
 
 /**
  * A virtual connection to a target: calls pick one of its addresses' sessions. Created idle;
@@ -131,54 +75,18 @@ export class Channel {
   constructor(target: string | readonly string[], options: ChannelOptions = {}) {
     this.addresses = parseTarget(target);
     const first = this.addresses[0]!;
-    if (options.tls !== undefined) checkTlsOptions(options.tls);
     this.authority = options.tls?.serverName ?? (first.kind === 'unix' ? 'localhost' : first.label);
     this.scheme = options.tls === undefined ? 'http' : 'https';
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_BACKOFF.minConnectTimeoutMs;
-    const maxReceiveMessageLength = options.maxReceiveMessageLength ?? FOUR_MIB;
-    if (!(maxReceiveMessageLength >= 0)) {
-      throw new RangeError(`maxReceiveMessageLength ${maxReceiveMessageLength} must be ≥ 0`);
-    }
-    const policy = options.loadBalancingPolicy ?? 'pick_first';
-    if (policy !== 'pick_first' && policy !== 'round_robin') {
-      throw new TypeError(
-        `loadBalancingPolicy ${JSON.stringify(policy)} must be pick_first or round_robin`,
-      );
-    }
-    this.options = {
-      connectTimeoutMs,
-      loadBalancingPolicy: policy,
-      maxReceiveMessageLength,
-      userAgent: options.userAgent ?? 'handwire-node/0.1.0',
-      keepalive: {
-        timeMs: nonNegative('keepaliveTimeMs', options.keepaliveTimeMs, Number.POSITIVE_INFINITY),
-        timeoutMs: nonNegative('keepaliveTimeoutMs', options.keepaliveTimeoutMs, 20_000),
-        permitWithoutCalls: options.keepalivePermitWithoutCalls ?? false,
-      },
-    };
+    const resolved = resolveChannelOptions(options);
+    this.options = resolved.options;
     const keepalive = this.options.keepalive;
+    const connectTimeoutMs = this.options.connectTimeoutMs;
     this.serviceConfig = options.serviceConfig;
-    // Checked now, so a bad policy fails createChannel rather than a call.
-    for (const entry of options.serviceConfig?.methodConfig ?? []) {
-      for (const name of entry.name)
-        findCallPolicy(options.serviceConfig, `/${name.service}/${name.method ?? ''}`);
-    }
-    this.perRpcRetryBufferSize = nonNegative(
-      'perRpcRetryBufferSize',
-      options.perRpcRetryBufferSize,
-      DEFAULT_PER_RPC_RETRY_BUFFER_SIZE,
-      'bytes',
-    );
-    this.retryBufferPool = new RetryBufferPool(
-      nonNegative('retryBufferSize', options.retryBufferSize, DEFAULT_RETRY_BUFFER_SIZE, 'bytes'),
-    );
+    this.perRpcRetryBufferSize = resolved.perRpcRetryBufferSize;
+    this.retryBufferPool = new RetryBufferPool(resolved.retryBufferSize);
     const throttling = options.serviceConfig?.retryThrottling;
     this.retryThrottle = throttling === undefined ? undefined : new RetryThrottle(throttling);
-    this.minTimeBetweenResolutionsMs = nonNegative(
-      'dnsMinTimeBetweenResolutionsMs',
-      options.dnsMinTimeBetweenResolutionsMs,
-      DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
-    );
+    this.minTimeBetweenResolutionsMs = resolved.minTimeBetweenResolutionsMs;
     this.lookup = options.lookup;
     this.subchannelOptions = {
       minConnectTimeoutMs: connectTimeoutMs,
@@ -443,18 +351,6 @@ export class Channel {
     this.currentState = state;
     for (const listener of [...this.listeners]) listener(state);
   }
-}
-
-function nonNegative(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  unit: 'ms' | 'bytes' = 'ms',
-): number {
-  if (value === undefined) return fallback;
-  if (!(value >= 0))
-    throw new RangeError(`${name} is ${value}: it must be a number of ${unit} ≥ 0`);
-  return value;
 }
 
 /** Creates a channel to `target`: `host:port`, `dns:///host:port`, `unix:/path`, or a list. */

@@ -64,8 +64,7 @@ export function createClient<S extends ServiceDefinition>(
     const streamsResponses = method.kind === 'serverStreaming' || method.kind === 'bidiStreaming';
     client[name] =
       chain === undefined && defaults === undefined
-        ? (request: unknown, callOptions?: CallOptions) =>
-            direct(request, callOptions ?? EMPTY_OPTIONS)
+        ? direct
         : chain === undefined
           ? (request: unknown, callOptions?: CallOptions) =>
               direct(request, withDefaults(callOptions))
@@ -80,22 +79,23 @@ export function createClient<S extends ServiceDefinition>(
 
 const EMPTY_OPTIONS: CallOptions = Object.freeze({});
 
-/** The call without interceptors, by shape. */
+/**
+ * The call without interceptors, by shape: the shape's function with its channel and method
+ * bound, so calling a client method runs it directly, with no wrapper in between.
+ */
 function directCall(
   channel: Channel,
   method: MethodDefinition,
-): (request: unknown, options: CallOptions) => unknown {
+): (request: unknown, options?: CallOptions) => unknown {
   switch (method.kind) {
     case 'unary':
-      return (request, options) => unaryCall(channel, method, request, options);
+      return unaryCall.bind(undefined, channel, method);
     case 'serverStreaming':
-      return (request, options) => serverStreamingCall(channel, method, request, options);
+      return serverStreamingCall.bind(undefined, channel, method);
     case 'clientStreaming':
-      return (requests, options) =>
-        clientStreamingCall(channel, method, requests as Iterable<unknown>, options);
+      return clientStreamingCall.bind(undefined, channel, method) as (request: unknown) => unknown;
     case 'bidiStreaming':
-      return (requests, options) =>
-        bidiStreamingCall(channel, method, requests as Iterable<unknown>, options);
+      return bidiStreamingCall.bind(undefined, channel, method) as (request: unknown) => unknown;
     default:
       throw new TypeError(`method ${method.path} has unknown kind ${JSON.stringify(method.kind)}`);
   }
@@ -144,7 +144,7 @@ function unaryCall<Req, Res>(
   channel: Channel,
   method: MethodDefinition<Req, Res>,
   request: Req,
-  options: CallOptions,
+  options: CallOptions = EMPTY_OPTIONS,
 ): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     const sink = new SingleResponse(resolve, reject);
@@ -168,7 +168,6 @@ function startCall<Req, Res>(
   frame?: Buffer,
 ): CallHandle {
   const policy = channel.callPolicyFor(method.path);
-  let call: CallHandle;
   if (policy === undefined) {
     // Without a policy the call is one HTTP/2 stream (sent again once, transparently, if the
     // server never processed it); the retry and hedging machinery runs only when a policy asks.
@@ -176,12 +175,14 @@ function startCall<Req, Res>(
       options.timeoutMs === undefined && options.deadline === undefined
         ? undefined
         : deadlineOf(options);
-    call = new Http2Call(channel, method, options, deadline, sink, true);
-  } else if (policy.kind === 'hedge') {
-    call = new HedgingCall(channel, method, options, policy.policy, sink);
-  } else {
-    call = new RetryingCall(channel, method, options, policy.policy, sink);
+    const plain = new Http2Call(channel, method, options, deadline, sink, true);
+    plain.start(frame);
+    return plain;
   }
+  const call =
+    policy.kind === 'hedge'
+      ? new HedgingCall(channel, method, options, policy.policy, sink)
+      : new RetryingCall(channel, method, options, policy.policy, sink);
   call.start();
   if (frame !== undefined) call.end(frame);
   return call;
@@ -191,7 +192,7 @@ function serverStreamingCall<Req, Res>(
   channel: Channel,
   method: MethodDefinition<Req, Res>,
   request: Req,
-  options: CallOptions,
+  options: CallOptions = EMPTY_OPTIONS,
 ): AsyncIterable<Res> {
   const responses = new ResponseStream<Res>();
   const frame = writeMessage(method.requestCodec, request, encodingOf(options, 0));
@@ -212,7 +213,7 @@ function clientStreamingCall<Req, Res>(
   channel: Channel,
   method: MethodDefinition<Req, Res>,
   requests: AsyncIterable<Req> | Iterable<Req>,
-  options: CallOptions,
+  options: CallOptions = EMPTY_OPTIONS,
 ): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     const call = startCall(channel, method, options, new SingleResponse(resolve, reject));
@@ -224,7 +225,7 @@ function bidiStreamingCall<Req, Res>(
   channel: Channel,
   method: MethodDefinition<Req, Res>,
   requests: AsyncIterable<Req> | Iterable<Req>,
-  options: CallOptions,
+  options: CallOptions = EMPTY_OPTIONS,
 ): AsyncIterable<Res> {
   const responses = new ResponseStream<Res>();
   const call = startCall(channel, method, options, responses);

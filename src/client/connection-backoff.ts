@@ -9,6 +9,8 @@
 //       current_deadline = now() + current_backoff +
 //         UniformRandom(-JITTER * current_backoff, JITTER * current_backoff)
 
+import { type NumberRule, numberOption } from '../transport/number-option.js';
+
 export interface ConnectionBackoffOptions {
   /** INITIAL_BACKOFF: the wait after the first failure. 1 s. */
   initialBackoffMs?: number;
@@ -39,6 +41,9 @@ export const DEFAULT_BACKOFF = {
  * `beginAttempt` before each connect (it gives the connect timeout), `failed` after a failed one
  * (it gives how long to sleep before the next), and `reset` after a success.
  */
+/** Backoff durations: finite and above 0 (connection-backoff.md gives each a value). */
+const FINITE: NumberRule = { above: 0, finite: true };
+
 export class ConnectionBackoff {
   readonly initialBackoffMs: number;
   readonly multiplier: number;
@@ -55,23 +60,18 @@ export class ConnectionBackoff {
   private grow = false;
 
   constructor(options: ConnectionBackoffOptions = {}) {
-    this.initialBackoffMs = positive(
-      'initialBackoffMs',
-      options.initialBackoffMs,
-      DEFAULT_BACKOFF.initialBackoffMs,
-    );
-    this.multiplier = atLeast('multiplier', options.multiplier, DEFAULT_BACKOFF.multiplier, 1);
-    this.jitter = atLeast('jitter', options.jitter, DEFAULT_BACKOFF.jitter, 0);
-    if (this.jitter >= 1) throw new RangeError(`jitter ${this.jitter} must be below 1`);
-    this.maxBackoffMs = positive(
-      'maxBackoffMs',
-      options.maxBackoffMs,
-      DEFAULT_BACKOFF.maxBackoffMs,
-    );
-    this.minConnectTimeoutMs = positive(
+    const check = (name: keyof ConnectionBackoffOptions, fallback: number, rule: NumberRule) =>
+      numberOption('backoff', name, options[name], fallback, rule);
+    this.initialBackoffMs = check('initialBackoffMs', DEFAULT_BACKOFF.initialBackoffMs, FINITE);
+    this.multiplier = check('multiplier', DEFAULT_BACKOFF.multiplier, { atLeast: 1, finite: true });
+    this.jitter = check('jitter', DEFAULT_BACKOFF.jitter, { atLeast: 0, finite: true });
+    if (this.jitter >= 1)
+      throw new RangeError(`backoff option jitter ${this.jitter} must be below 1`);
+    this.maxBackoffMs = check('maxBackoffMs', DEFAULT_BACKOFF.maxBackoffMs, FINITE);
+    this.minConnectTimeoutMs = check(
       'minConnectTimeoutMs',
-      options.minConnectTimeoutMs,
       DEFAULT_BACKOFF.minConnectTimeoutMs,
+      FINITE,
     );
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -103,16 +103,4 @@ export class ConnectionBackoff {
     this.currentBackoffMs = undefined;
     this.grow = false;
   }
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  return atLeast(name, value, fallback, Number.MIN_VALUE);
-}
-
-function atLeast(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!(value >= min) || !Number.isFinite(value)) {
-    throw new RangeError(`backoff option ${name} is ${value}: it must be a finite number ≥ ${min}`);
-  }
-  return value;
 }

@@ -35,26 +35,11 @@ const { NGHTTP2_CANCEL } = http2.constants;
 const CALL = Symbol('handwire.client.call');
 type CallStream = ClientHttp2Stream & { [CALL]: Http2Call<unknown, unknown> };
 
-function onStreamResponse(
-  this: CallStream,
-  headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
-): void {
-  this[CALL].onResponse(headers);
-}
-function onStreamTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
-  this[CALL].onTrailers(trailers);
-}
-function onStreamData(this: CallStream, chunk: Buffer): void {
-  this[CALL].onData(chunk);
-}
 function onStreamError(this: CallStream, error: unknown): void {
-  this[CALL].onStreamError(error);
-}
-function onStreamClose(this: CallStream): void {
-  this[CALL].onClose();
+  this[CALL].streamError = error;
 }
 function onStreamDrain(this: CallStream): void {
-  this[CALL].onDrain();
+  this[CALL].drainWaiters?.wake();
 }
 
 /**
@@ -74,9 +59,10 @@ export class Http2Call<Req, Res> {
   private queued: Buffer[] | undefined;
   private endQueued = false;
   private pauseWanted = false;
-  private streamError: unknown;
+  /** The stream's 'error', kept to explain its close (read by describeBrokenStream). */
+  streamError: unknown;
   /** Writers waiting in `writable()`; made only when one waits (a unary call never does). */
-  private drainWaiters: Waiters | undefined;
+  drainWaiters: Waiters | undefined;
   /** The listener on the call's AbortSignal, made only for calls that have one. */
   private onAbort: (() => void) | undefined;
   /** True once response headers (not Trailers-Only) arrived: no retry after that (gRFC A6). */
@@ -110,8 +96,20 @@ export class Http2Call<Req, Res> {
     return this.done;
   }
 
-  /** Starts the call: deadline, cancellation, then a session from the channel. */
-  start(): void {
+  /**
+   * Starts the call: deadline, cancellation, then a session from the channel. A call whose
+   * request is one message (unary, server streaming) passes its frame: sent with END_STREAM.
+   */
+  start(onlyFrame?: Buffer): void {
+    if (onlyFrame !== undefined) {
+      this.requestEnded = this.endQueued = true;
+      this.queued = [onlyFrame];
+      // Kept for the transparent retry if it fits perRpcRetryBufferSize (as keep() decides).
+      this.replayBytes = onlyFrame.length;
+      if (this.replay !== undefined && this.replayBytes <= this.channel.perRpcRetryBufferSize) {
+        this.replay.push(onlyFrame);
+      } else this.replay = undefined;
+    }
     const { signal } = this.options;
     if (signal?.aborted) {
       this.finish(GrpcError.from(signal.reason));
@@ -235,11 +233,11 @@ export class Http2Call<Req, Res> {
     this.stream = stream;
     // One listener function per event, shared by every call: no closures per call.
     (stream as CallStream)[CALL] = this as Http2Call<unknown, unknown>;
-    stream.on('response', onStreamResponse);
-    stream.on('trailers', onStreamTrailers);
-    stream.on('data', onStreamData);
+    stream.on('response', Http2Call.onStreamResponse);
+    stream.on('trailers', Http2Call.onStreamTrailers);
+    stream.on('data', Http2Call.onStreamData);
     stream.on('error', onStreamError);
-    stream.on('close', onStreamClose);
+    stream.on('close', Http2Call.onStreamClose);
     if (this.pauseWanted) stream.pause();
     const queued = this.queued ?? [];
     this.queued = undefined;
@@ -255,93 +253,91 @@ export class Http2Call<Req, Res> {
     }
   }
 
-  /** Wakes the writers waiting in `writable()`. */
-  onDrain(): void {
-    this.drainWaiters?.wake();
-  }
+  // --- the stream's events ----------------------------------------------------------------------
+  // Listeners shared by every call (`this` is the stream, its call at stream[CALL]).
 
-  onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
+  // biome-ignore-start lint/complexity/noThisInStatic: node calls a listener with the stream as `this`
+  /** Response headers: Trailers-Only (the status), or the call is committed and messages follow. */
+  private static onStreamResponse(
+    this: CallStream,
+    headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
+  ): void {
+    const call = this[CALL];
     const head = readResponseHeaders(headers);
     if (head.error !== undefined) {
-      this.finish(head.error);
+      call.finish(head.error);
       return;
     }
     if (head.status !== undefined) {
       // Trailers-Only: the status came with the headers; 'close' reports it.
-      this.status = head.status;
+      call.status = head.status;
       return;
     }
     // Headers without a status: the server's application has the call (A6 "committed").
-    this.receivedHeaders = true;
-    this.replay = undefined;
-    this.sink.onHeaders?.();
-    this.reader = new MessageReader(
-      this.method.responseCodec,
+    call.receivedHeaders = true;
+    call.replay = undefined;
+    call.sink.onHeaders?.();
+    call.reader = new MessageReader(
+      call.method.responseCodec,
       head.encoding,
-      this.channel.options.maxReceiveMessageLength,
+      call.channel.options.maxReceiveMessageLength,
       'response',
-      this.sink,
-      this,
+      call.sink,
+      call,
     );
-    if (this.options.onHeader !== undefined) {
+    const onHeader = call.options.onHeader;
+    if (onHeader !== undefined) {
       let metadata: Metadata;
       try {
         metadata = Metadata.fromHttp2Headers(headers);
       } catch (error) {
-        this.finish(GrpcError.from(error));
+        call.finish(GrpcError.from(error));
         return;
       }
-      this.options.onHeader(metadata);
+      onHeader(metadata);
     }
   }
 
-  onTrailers(trailers: IncomingHttpHeaders): void {
+  private static onStreamTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
+    const call = this[CALL];
     // The common case, OK and nobody asking for the trailers: skip building their Metadata.
-    if (trailers[GRPC_STATUS] === '0' && this.options.onTrailer === undefined) {
-      this.status = OK_STATUS;
+    if (trailers[GRPC_STATUS] === '0' && call.options.onTrailer === undefined) {
+      call.status = OK_STATUS;
       return;
     }
-    this.status = readTrailers(trailers);
+    call.status = readTrailers(trailers);
   }
 
-  onData(chunk: Buffer): void {
-    if (!this.done) this.reader?.push(chunk);
+  /** DATA: response bytes (the reader drops them once the call is over). */
+  private static onStreamData(this: CallStream, chunk: Buffer): void {
+    this[CALL].reader?.push(chunk);
   }
+
+  /** The stream closed: the status comes once the messages still being inflated are delivered. */
+  private static onStreamClose(this: CallStream): void {
+    const call = this[CALL];
+    call.connection?.release();
+    call.drainWaiters?.wake();
+    if (call.done) return;
+    if (call.reader !== undefined) call.reader.end(call.finishFromStream);
+    else call.finishFromStream(undefined);
+  }
+
+  // biome-ignore-end lint/complexity/noThisInStatic: node calls a listener with the stream as `this`
 
   /** The response's bytes broke a rule: framing, size, compression or the codec. */
   onMessageError(error: GrpcError): void {
     this.finish(error);
   }
 
-  onStreamError(error: unknown): void {
-    this.streamError = error;
-  }
-
-  onClose(): void {
-    this.connection?.release();
-    this.onDrain();
-    if (this.done) return;
-    if (this.reader !== undefined) this.reader.whenDelivered(this.finishFromStream);
-    else this.finishFromStream();
-  }
-
   /** The stream closed: its status, or why there is none. */
-  private readonly finishFromStream = (): void => {
+  private readonly finishFromStream = (truncated: GrpcError | undefined): void => {
     if (this.done) return;
     const status = this.status;
     if (status !== undefined) {
       this.options.onTrailer?.(status.metadata);
-      if (status.code === Status.OK) {
-        if (this.reader?.partial === true) {
-          this.finish(
-            new GrpcError(Status.INTERNAL, 'the response ended in the middle of a message'),
-          );
-          return;
-        }
-        this.finish(undefined);
-        return;
-      }
-      this.finish(statusError(status));
+      // An OK status after a cut message is still a broken response.
+      this.finish(status.code === Status.OK ? truncated : statusError(status));
       return;
     }
     const ended = describeBrokenStream(
@@ -376,7 +372,7 @@ export class Http2Call<Req, Res> {
       stream.close(NGHTTP2_CANCEL);
     }
     this.queued = undefined;
-    this.onDrain();
+    this.drainWaiters?.wake();
     this.sink.onEnd(error);
   }
 

@@ -48,19 +48,17 @@ export class Connection {
     });
   }
 
-  /** True while one more call may start on this session without waiting for a stream slot. */
-  get hasRoom(): boolean {
-    if (this.draining || this.session.closed || this.session.destroyed) return false;
-    return this.activeStreams < this.maxConcurrentStreams;
-  }
-
   /**
-   * Holds a stream slot for a call. The first call refs the session, so the process stays up
-   * while a call runs; release() of the last unrefs it, so an idle channel never keeps a Node
-   * process alive (as grpc-js does).
+   * Holds a stream slot for a call if one more may start on this session without waiting, and
+   * says whether it did. The first call refs the session, so the process stays up while a call
+   * runs; release() of the last unrefs it, so an idle channel never keeps a Node process alive
+   * (as grpc-js does).
    */
-  reserve(): void {
+  tryReserve(): boolean {
+    if (this.draining || this.session.closed || this.session.destroyed) return false;
+    if (this.activeStreams >= this.maxConcurrentStreams) return false;
     if (this.activeStreams++ === 0) this.session.ref();
+    return true;
   }
 
   /** Ends a call's hold on a stream slot. */
@@ -139,10 +137,7 @@ export class Subchannel {
   /** A session with room for one more call, reserved for it; undefined if none is ready now. */
   takeReady(): Connection | undefined {
     for (const connection of this.connections) {
-      if (connection.hasRoom) {
-        connection.reserve();
-        return connection;
-      }
+      if (connection.tryReserve()) return connection;
     }
     return undefined;
   }
@@ -221,17 +216,7 @@ export class Subchannel {
         settled = true;
         cleanup();
         session.destroy();
-        this.connecting = undefined;
-        this.lastError = error;
-        if (this.state === 'shutdown') return reject(error);
-        const waitMs = this.backoff.failed();
-        clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          if (this.connections.length === 0) this.setState('idle');
-        }, waitMs);
-        this.retryTimer.unref();
-        if (this.connections.length === 0) this.setState('transientFailure');
+        this.attemptFailed(error);
         reject(error);
       };
       // A peer that accepts TCP but never speaks HTTP/2 must not hang the call (DESIGN lesson 1).
@@ -272,6 +257,21 @@ export class Subchannel {
       session.once('close', onClose);
       socket.once('error', onError);
     });
+  }
+
+  /** A connect attempt failed: keep why, then back off (connection-backoff.md). */
+  private attemptFailed(error: GrpcError): void {
+    this.connecting = undefined;
+    this.lastError = error;
+    if (this.state === 'shutdown') return;
+    const waitMs = this.backoff.failed();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.connections.length === 0) this.setState('idle');
+    }, waitMs);
+    this.retryTimer.unref();
+    if (this.connections.length === 0) this.setState('transientFailure');
   }
 
   /** A new HTTP/2 session to the address: h2c, or h2 over TLS when the channel has `tls`. */

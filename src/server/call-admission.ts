@@ -1,6 +1,7 @@
 // The server's answer to a request whose headers it refuses (grpc PROTOCOL-HTTP2.md "Requests";
-// the checks themselves are transport/requests.ts): a Trailers-Only status, or, for a request
-// that is not gRPC at all, a plain HTTP error. No call is created for such a stream.
+// the checks themselves are transport/requests.ts, run by server.ts on every stream): a
+// Trailers-Only status, or, for a request that is not gRPC at all, a plain HTTP error. No call is
+// created for such a stream.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { ACCEPT_ENCODING_HEADER } from '../transport/compression.js';
@@ -13,31 +14,44 @@ import {
   GRPC_STATUS,
   PSEUDO_STATUS,
 } from '../transport/headers.js';
-import { type Admission, checkRequestHeaders } from '../transport/requests.js';
+import { Metadata } from '../transport/metadata.js';
+import type { Refusal } from '../transport/requests.js';
 import { trailersOnlyHeaders } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
-import type { RegisteredMethod } from './registered-method.js';
 import type { EarlyResponseHeaders } from './server-options.js';
 
 /**
- * Returns the admission of a valid gRPC request, or answers the stream itself and returns
- * undefined. `compression` is the server's preferred response encoding.
+ * Answers a stream whose request headers `checkRequestHeaders` refused: a Trailers-Only status,
+ * or a plain HTTP error for a request that is not gRPC at all. `early` adds what interceptors
+ * would have added; `onRefused` hears of it with the headers sent.
  */
-export function admitCall(
+export function refuseRequest(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
-  methods: ReadonlyMap<string, RegisteredMethod>,
-  compression: string,
+  refusal: Refusal,
   early: EarlyResponseHeaders | undefined,
   onRefused?: (error: GrpcError, sent: OutgoingHttpHeaders) => void,
-): Admission<RegisteredMethod> | undefined {
-  const checked = checkRequestHeaders(headers, methods, compression);
-  if (!('refused' in checked)) return checked;
-  const extra = early?.(headers);
-  if (checked.httpStatus === undefined) respondStatus(stream, extra, checked.refused);
-  else respondHttpError(stream, extra, checked.httpStatus, checked.refused.message);
-  onRefused?.(checked.refused, extra ?? {});
-  return undefined;
+): void {
+  const extra = earlyHeaders(early, headers);
+  if (refusal.httpStatus === undefined) respondStatus(stream, extra, refusal.refused);
+  else respondHttpError(stream, extra, refusal.httpStatus, refusal.refused.message);
+  onRefused?.(refusal.refused, extra ?? {});
+}
+
+/** What `early` adds to an answer given before any interceptor ran, as HTTP/2 headers. */
+export function earlyHeaders(
+  early: EarlyResponseHeaders | undefined,
+  requestHeaders: IncomingHttpHeaders,
+): OutgoingHttpHeaders | undefined {
+  if (early === undefined) return undefined;
+  let requestMetadata: Metadata;
+  try {
+    requestMetadata = Metadata.fromHttp2Headers(requestHeaders);
+  } catch {
+    // Metadata the client sent malformed is not what this answer is about: it gets none.
+    requestMetadata = new Metadata();
+  }
+  return early(requestMetadata).toHttp2Headers();
 }
 
 /** A Trailers-Only response: HTTP 200 with the status in the only HEADERS frame, plus `extra`. */

@@ -6,10 +6,15 @@ import type { GrpcError } from '../transport/grpc-error.js';
 import { Metadata } from '../transport/metadata.js';
 import type { MethodDefinition } from '../transport/service-definition.js';
 
-/** What the context needs from the call that owns it. */
+/**
+ * What the context needs from the call that owns it. The call keeps the response metadata, made
+ * here on a handler's first use, so it reads them without a getter on every call.
+ */
 export interface CallControl {
   readonly headersSent: boolean;
   sendHeaders(): void;
+  headerMetadata: Metadata | undefined;
+  trailerMetadata: Metadata | undefined;
 }
 
 export class ServerCallContext {
@@ -35,8 +40,6 @@ export class ServerCallContext {
   private readonly requestHeaders: IncomingHttpHeaders;
   private readonly control: CallControl;
   private requestMetadata: Metadata | undefined;
-  private headerMetadata: Metadata | undefined;
-  private trailerMetadata: Metadata | undefined;
   private abortController: AbortController | undefined;
   private cancelReason: GrpcError | undefined;
   /** Request messages that arrived with Compressed-Flag 1; made when the first one does. */
@@ -67,24 +70,24 @@ export class ServerCallContext {
 
   /** Metadata sent with the response headers (before the first message); add to it. */
   get responseHeaders(): Metadata {
-    this.headerMetadata ??= new Metadata();
-    return this.headerMetadata;
+    this.control.headerMetadata ??= new Metadata();
+    return this.control.headerMetadata;
   }
 
   /** Metadata sent with the status in the trailers; add to it. */
   get responseTrailers(): Metadata {
-    this.trailerMetadata ??= new Metadata();
-    return this.trailerMetadata;
+    this.control.trailerMetadata ??= new Metadata();
+    return this.control.trailerMetadata;
   }
 
   /** The response header metadata if any was set (no allocation when none was). */
   get responseHeadersIfAny(): Metadata | undefined {
-    return this.headerMetadata;
+    return this.control.headerMetadata;
   }
 
   /** The response trailer metadata if any was set. */
   get responseTrailersIfAny(): Metadata | undefined {
-    return this.trailerMetadata;
+    return this.control.trailerMetadata;
   }
 
   /**

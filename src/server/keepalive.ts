@@ -1,5 +1,6 @@
-// Connection-level policies of a gRPC server (gRFC A8 "Client-side Keepalive", gRFC A9 "Server-side
-// Connection Management", grpc-go keepalive.ServerParameters / EnforcementPolicy):
+// One session's calls and the connection-level policies of a gRPC server (gRFC A8 "Client-side
+// Keepalive", gRFC A9 "Server-side Connection Management", grpc-go keepalive.ServerParameters /
+// EnforcementPolicy):
 //   - keepalive: PING an idle client every `keepaliveTimeMs`; no ack within `keepaliveTimeoutMs`
 //     means the connection is dead and is closed;
 //   - ping enforcement: a client that pings more often than `keepaliveMinTimeMs` (or at all while it
@@ -46,9 +47,10 @@ const PING_FRAME_BYTES = 17;
 /** Why the server sends a graceful GOAWAY: logged with it. */
 export type GoAwayReason = 'server shutdown' | 'max connection idle' | 'max connection age';
 
-/** Per-session state: active calls and the timers of the policies above. */
-export class SessionManager {
-  activeCalls = 0;
+/** Per-session state: the calls open on it and the timers of the policies above. */
+export class SessionManager<Call = unknown> {
+  /** The calls open on this session: a server shutdown cancels them, none left means idle. */
+  readonly calls = new Set<Call>();
   /**
    * HTTP/2 streams of calls still open: a call ends when its status is decided, its stream only
    * once the last DATA frame and the trailers have left, which on a large response is later.
@@ -75,6 +77,8 @@ export class SessionManager {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private keepaliveAckTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Date.now() when the session last had no call (its start, or its last call's end). */
+  private idleSince = Date.now();
   private ageTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   /** Set while a graceful GOAWAY waits for its PING ack; bounds that wait. */
@@ -87,7 +91,7 @@ export class SessionManager {
     this.peer = peer;
     session.on('ping', this.onClientPing);
     this.scheduleKeepalive();
-    this.startIdleTimer();
+    this.armIdleTimer(policy.maxConnectionIdleMs);
     if (policy.maxConnectionAgeMs < MAX_TIMER_MS) {
       const jitter = 1 + (Math.random() * 0.2 - 0.1);
       this.ageTimer = setTimeout(this.onMaxAge, Math.round(policy.maxConnectionAgeMs * jitter));
@@ -95,14 +99,10 @@ export class SessionManager {
   }
 
   /** A call started on this session. */
-  callStarted(): void {
-    this.activeCalls++;
+  callStarted(call: Call): void {
+    this.calls.add(call);
     this.openStreams++;
     this.pingStrikesReset = true;
-    if (this.idleTimer !== undefined) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = undefined;
-    }
   }
 
   /** The stream of a call on this session closed. */
@@ -110,15 +110,18 @@ export class SessionManager {
     this.openStreams--;
   };
 
-  /** A call on this session ended. */
-  callEnded(): void {
-    this.activeCalls--;
+  /**
+   * A call on this session ended (a bound function: it is the call's `onCallEnd`). No timer is
+   * touched per call: the idle timer looks at `idleSince` when it fires, as grpc-go's does.
+   */
+  readonly callEnded = (call: Call): void => {
+    if (!this.calls.delete(call)) return;
     this.pingStrikesReset = true;
-    if (this.activeCalls > 0) return;
+    if (this.calls.size > 0) return;
     // Draining and the last call is done: see goAway() for why the PING ack may never come.
     if (this.drainTimer !== undefined) this.endDrain();
-    else this.startIdleTimer();
-  }
+    else this.idleSince = Date.now();
+  };
 
   /**
    * Graceful GOAWAY as grpc-go does it: first a GOAWAY naming the highest stream id with a PING
@@ -139,7 +142,7 @@ export class SessionManager {
     // waiting for the ack would hold an idle connection (and server.close()) until ackTimeoutMs.
     // With no call open there is nothing to drain: close now. For the same reason the drain
     // ends as soon as the last call does (callEnded).
-    if (this.activeCalls === 0) {
+    if (this.calls.size === 0) {
       session.close();
       return;
     }
@@ -258,13 +261,20 @@ export class SessionManager {
     this.keepaliveTimer = this.keepaliveAckTimer = undefined;
   }
 
-  private startIdleTimer(): void {
+  private armIdleTimer(delayMs: number): void {
     if (this.policy.maxConnectionIdleMs >= MAX_TIMER_MS || this.goingAway) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      this.goAway(this.policy.keepaliveTimeoutMs, 'max connection idle');
-    }, this.policy.maxConnectionIdleMs);
+    this.idleTimer = setTimeout(this.onIdleTimer, delayMs);
   }
+
+  /** Max connection idle: GOAWAY once no call was open for the whole period, else look again. */
+  private readonly onIdleTimer = (): void => {
+    this.idleTimer = undefined;
+    const maxIdleMs = this.policy.maxConnectionIdleMs;
+    const idleForMs = Date.now() - this.idleSince;
+    if (this.calls.size > 0) this.armIdleTimer(maxIdleMs);
+    else if (idleForMs < maxIdleMs) this.armIdleTimer(maxIdleMs - idleForMs);
+    else this.goAway(this.policy.keepaliveTimeoutMs, 'max connection idle');
+  };
 
   private readonly onMaxAge = (): void => {
     this.ageTimer = undefined;

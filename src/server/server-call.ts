@@ -1,18 +1,21 @@
 // One gRPC call on one HTTP/2 stream, server side: node:http2 glue and dispatch (grpc
 // PROTOCOL-HTTP2.md "Requests", "Responses"; the wire halves are in transport/messages.ts and
-// transport/responses.ts). Everything that ends a call goes through `finish(status)`, once: the
+// transport/responses.ts, a response stream's writes in response-stream-writer.ts). Everything that ends a call goes through `finish(status)`, once: the
 // handler's result, a thrown error, the deadline, a client's RST_STREAM, a server shutdown.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { GrpcError } from '../transport/grpc-error.js';
 import { MessageReader, writeMessage } from '../transport/messages.js';
+import type { Metadata } from '../transport/metadata.js';
 import type { Admission } from '../transport/requests.js';
 import { responseHeaders, trailersFor } from '../transport/responses.js';
 import { Status } from '../transport/status.js';
+import { earlyHeaders } from './call-admission.js';
 import { type CallControl, ServerCallContext } from './call-context.js';
 import type { ServerCall as InterceptedCall } from './interceptor.js';
 import type { CallEnvironment, RegisteredMethod } from './registered-method.js';
 import { RequestStream } from './request-stream.js';
+import { writeResponseStream } from './response-stream-writer.js';
 
 const IDENTITY = 'identity';
 /** Response headers now, trailers when Node asks for them ('wantTrailers'). */
@@ -21,8 +24,11 @@ const RESPOND_THEN_TRAILERS = { waitForTrailers: true } as const;
 export class Http2ServerCall implements CallControl {
   readonly context: ServerCallContext;
   headersSent = false;
+  /** Metadata for the response headers and the trailers, made when a handler adds some. */
+  headerMetadata: Metadata | undefined;
+  trailerMetadata: Metadata | undefined;
   /** True once the status is decided: nothing more is read, written or dispatched. */
-  private finished = false;
+  finished = false;
   /** True once the handler (through the interceptors) has been called. */
   private dispatched = false;
 
@@ -84,10 +90,10 @@ export class Http2ServerCall implements CallControl {
   start(): void {
     const stream = this.stream as CallStream;
     stream[CALL] = this;
-    stream.on('data', onStreamData);
-    stream.on('end', onStreamEnd);
-    stream.on('close', onStreamClose);
-    stream.on('wantTrailers', onStreamWantTrailers);
+    stream.on('data', Http2ServerCall.onStreamData);
+    stream.on('end', Http2ServerCall.onStreamEnd);
+    stream.on('close', Http2ServerCall.onStreamClose);
+    stream.on('wantTrailers', Http2ServerCall.onStreamWantTrailers);
     if (this.registered.requestStreams) {
       this.requestStream = new RequestStream(stream);
       this.dispatch(this.requestStream);
@@ -103,18 +109,11 @@ export class Http2ServerCall implements CallControl {
   sendHeaders(): void {
     if (this.headersSent || this.finished) return;
     this.headersSent = true;
-    const headers = responseHeaders(
-      this.context.responseEncoding,
-      this.context.responseHeadersIfAny,
-    );
+    const headers = responseHeaders(this.context.responseEncoding, this.headerMetadata);
     this.stream.respond(headers, RESPOND_THEN_TRAILERS);
   }
 
   // --- reading the request -------------------------------------------------------------------
-
-  onData(chunk: Buffer): void {
-    if (!this.finished) this.reader.push(chunk);
-  }
 
   /** A request message, in order; `compressed` is its Compressed-Flag. */
   onMessage(message: unknown, compressed: boolean): void {
@@ -141,20 +140,11 @@ export class Http2ServerCall implements CallControl {
     this.finish(error);
   }
 
-  /** The client half-closed; the end waits behind the messages still being inflated. */
-  onEnd(): void {
-    this.reader.whenDelivered(this.onRequestEnd);
-  }
-
-  private readonly onRequestEnd = (): void => {
+  /** The client half-closed and every request message was delivered (or the last was cut). */
+  private readonly onRequestEnd = (truncated: GrpcError | undefined): void => {
     if (this.finished) return;
-    if (this.reader.partial) {
-      this.finish(
-        new GrpcError(
-          Status.INTERNAL,
-          'the request ended in the middle of a length-prefixed message',
-        ),
-      );
+    if (truncated !== undefined) {
+      this.finish(truncated);
       return;
     }
     if (this.requestStream !== undefined) {
@@ -212,14 +202,25 @@ export class Http2ServerCall implements CallControl {
         );
         return;
       }
-      void this.pump(result as AsyncIterable<unknown>);
+      const codec = this.registered.definition.responseCodec;
+      void writeResponseStream(this, this.stream, codec, result as AsyncIterable<unknown>);
       return;
     }
-    this.sendSingleResponse(result);
+    // The one response of a unary or client-streaming call.
+    let frame: Buffer | Promise<Buffer>;
+    try {
+      const encoding = this.context.responseEncoding === IDENTITY ? IDENTITY : this.encodingOf(0);
+      frame = writeMessage(this.registered.definition.responseCodec, result, encoding);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (frame instanceof Promise) frame.then(this.endWith, this.fail);
+    else this.endWith(frame);
   };
 
   /** Any failure of the handler or an interceptor. */
-  private readonly fail = (error: unknown): void => {
+  readonly fail = (error: unknown): void => {
     if (this.finished) return;
     const grpcError = GrpcError.from(error);
     if (!(error instanceof GrpcError) && grpcError.code === Status.INTERNAL) {
@@ -234,102 +235,45 @@ export class Http2ServerCall implements CallControl {
 
   // --- writing the response ------------------------------------------------------------------
 
-  private sendSingleResponse(message: unknown): void {
-    let frame: Buffer | Promise<Buffer>;
-    try {
-      const encoding = this.context.responseEncoding === IDENTITY ? IDENTITY : this.encodingOf(0);
-      frame = writeMessage(this.registered.definition.responseCodec, message, encoding);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    if (frame instanceof Promise) frame.then(this.endWith, this.fail);
-    else this.endWith(frame);
-  }
-
   /** Sends the one response message and ends the call OK. */
   private readonly endWith = (frame: Buffer): void => {
     if (this.finished) return;
     this.sendHeaders();
     this.finished = true;
-    this.pendingTrailers = trailersFor(undefined, this.context.responseTrailersIfAny);
+    this.pendingTrailers = trailersFor(undefined, this.trailerMetadata);
     this.stream.end(frame);
     this.complete();
   };
 
-  /** Writes each message a streaming handler yields, waiting for 'drain' when Node's buffer is full. */
-  private async pump(responses: AsyncIterable<unknown>): Promise<void> {
-    const codec = this.registered.definition.responseCodec;
-    const stream = this.stream;
-    let index = 0;
-    try {
-      for await (const message of responses) {
-        if (this.finished) return; // leaving the loop calls the iterator's return(): its finally runs
-        this.sendHeaders();
-        let frame = writeMessage(codec, message, this.encodingOf(index++));
-        if (frame instanceof Promise) {
-          frame = await frame;
-          if (this.finished) return;
-        }
-        if (!stream.writableCorked) {
-          // Messages a handler yields without waiting go out together: corked, Node gathers the
-          // writes and hands them to HTTP/2 in one writev once this burst of microtasks is over
-          // (or the buffer fills and we wait for 'drain'), instead of one write per message.
-          stream.cork();
-          process.nextTick(uncork, stream);
-        }
-        if (!stream.write(frame)) await this.drained();
-      }
-      this.finish(undefined);
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
   /** The encoding of response message `index`: the call's, unless `compressMessage` declines. */
-  private encodingOf(index: number): string {
+  encodingOf(index: number): string {
     const encoding = this.context.responseEncoding;
     if (encoding === IDENTITY) return IDENTITY;
     const decide = this.context.compressMessage;
     return decide === undefined || decide(index) ? encoding : IDENTITY;
   }
 
-  /** Resolves on 'drain', or on 'close' (a stream that ends never drains). */
-  private drained(): Promise<void> {
-    const stream = this.stream;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
-  }
-
   /**
    * Ends the call with `error`'s status, or OK when undefined. Sends trailers (or, before any
    * headers, a Trailers-Only response), cancels the handler if it is still running.
    */
-  private finish(error: GrpcError | undefined): void {
+  finish(error: GrpcError | undefined): void {
     if (this.finished) return;
     this.finished = true;
-    this.reader.stop();
     const stream = this.stream;
     if (error !== undefined) {
       this.context.cancel(error);
       this.requestStream?.fail(error);
     }
-    const trailers = trailersFor(error, this.context.responseTrailersIfAny);
+    const trailers = trailersFor(error, this.trailerMetadata);
     if (!stream.destroyed && !stream.closed) {
       if (!this.headersSent) {
         // Trailers-Only: one HEADERS frame with END_STREAM carrying the status.
         this.headersSent = true;
-        const headers = responseHeaders(IDENTITY, this.context.responseHeadersIfAny);
+        const headers = responseHeaders(IDENTITY, this.headerMetadata);
         if (!this.dispatched && this.env.earlyResponseHeaders !== undefined) {
           // No interceptor saw this call: the server adds what they would have.
-          Object.assign(headers, this.env.earlyResponseHeaders(this.requestHeaders));
+          Object.assign(headers, earlyHeaders(this.env.earlyResponseHeaders, this.requestHeaders));
         }
         stream.respond(Object.assign(headers, trailers), { endStream: true });
         if (!this.dispatched) this.reportRejected(error, headers);
@@ -360,18 +304,14 @@ export class Http2ServerCall implements CallControl {
     });
   }
 
-  /** Releases the call's timer and tells the server the call is over. */
+  /** Stops reading, releases the call's timer and tells the server the call is over. */
   private complete(): void {
+    this.reader.stop();
     if (this.deadlineTimer !== undefined) {
       clearTimeout(this.deadlineTimer);
       this.deadlineTimer = undefined;
     }
     this.env.onCallEnd(this);
-  }
-
-  /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
-  onWantTrailers(): void {
-    this.stream.sendTrailers(this.pendingTrailers ?? trailersFor(undefined, undefined));
   }
 
   onDeadline(): void {
@@ -381,39 +321,46 @@ export class Http2ServerCall implements CallControl {
     );
   }
 
-  /** The stream closed: normally after our trailers; before them, the client cancelled. */
-  onClose(): void {
-    this.env.onStreamClose();
-    if (!this.finished) {
-      this.finished = true;
-      const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');
-      this.context.cancel(reason);
-      this.requestStream?.fail(reason);
-      this.complete();
-    }
+  // --- the stream's events ----------------------------------------------------------------------
+  // Listeners shared by every call (`this` is the stream): each finds its call on the stream, so
+  // starting a call allocates no listener closures (this is the hot path of every unary call).
+
+  // biome-ignore-start lint/complexity/noThisInStatic: node calls a listener with the stream as `this`
+  /** DATA: request bytes (the reader drops them once the call is over). */
+  private static onStreamData(this: CallStream, chunk: Buffer): void {
+    this[CALL].reader.push(chunk);
   }
+
+  /** END_STREAM: the end waits behind the request messages still being inflated. */
+  private static onStreamEnd(this: CallStream): void {
+    const call = this[CALL];
+    call.reader.end(call.onRequestEnd);
+  }
+
+  /** Node asks for the trailers once the last DATA frame is queued (`waitForTrailers`). */
+  private static onStreamWantTrailers(this: CallStream): void {
+    const call = this[CALL];
+    this.sendTrailers(call.pendingTrailers ?? trailersFor(undefined, undefined));
+  }
+
+  /** The stream closed: normally after our trailers; before them, the client cancelled. */
+  private static onStreamClose(this: CallStream): void {
+    const call = this[CALL];
+    call.env.onStreamClose();
+    if (call.finished) return;
+    call.finished = true;
+    const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');
+    call.context.cancel(reason);
+    call.requestStream?.fail(reason);
+    call.complete();
+  }
+  // biome-ignore-end lint/complexity/noThisInStatic: node calls a listener with the stream as `this`
 }
 
-// Stream listeners shared by every call: each finds its call on the stream, so starting a call
-// allocates no listener closures (this is the hot path of every unary call).
+/** Where each stream keeps its call, for the shared listeners above. */
 const CALL = Symbol('handwire.call');
 type CallStream = ServerHttp2Stream & { [CALL]: Http2ServerCall };
 
-function onStreamData(this: CallStream, chunk: Buffer): void {
-  this[CALL].onData(chunk);
-}
-function onStreamEnd(this: CallStream): void {
-  this[CALL].onEnd();
-}
-function onStreamClose(this: CallStream): void {
-  this[CALL].onClose();
-}
-function onStreamWantTrailers(this: CallStream): void {
-  this[CALL].onWantTrailers();
-}
-function uncork(stream: ServerHttp2Stream): void {
-  stream.uncork();
-}
 function onCallDeadline(call: Http2ServerCall): void {
   call.onDeadline();
 }

@@ -5,6 +5,13 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, SecureServerOptions } from 'node:http2';
 import { hostname } from 'node:os';
 import { isSupportedEncoding } from '../transport/compression.js';
+import type { Metadata } from '../transport/metadata.js';
+import {
+  ABOVE_ZERO,
+  type NumberRule,
+  numberOption,
+  ZERO_OR_MORE,
+} from '../transport/number-option.js';
 import type { MethodKind } from '../transport/service-definition.js';
 import type { StatusCode } from '../transport/status.js';
 import type { ServerInterceptor } from './interceptor.js';
@@ -70,8 +77,11 @@ export interface ServerOptions {
   onCallRejected?: (call: RejectedCall) => void;
 }
 
-/** Computes headers from the request's, for answers given before interceptors run. */
-export type EarlyResponseHeaders = (requestHeaders: IncomingHttpHeaders) => OutgoingHttpHeaders;
+/**
+ * Computes response metadata from the request's, for answers given before interceptors run (the
+ * request's metadata is empty when the client sent none that could be read).
+ */
+export type EarlyResponseHeaders = (requestMetadata: Metadata) => Metadata;
 
 /** What the server knows of a call it ended before dispatching it to the interceptors. */
 export interface RejectedCall {
@@ -128,51 +138,35 @@ export const stderrLogger: ServerLogger = {
   },
 };
 
-/** Checks every option and fills in the defaults; a bad value is a TypeError naming it. */
+/** Checks every option and fills in the defaults; a bad value is an error naming it. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
   const compression = options.compression ?? 'identity';
   if (!isSupportedEncoding(compression)) {
     throw new TypeError(`compression "${compression}" is not one of identity, gzip, deflate`);
   }
+  const serverNumber = (name: keyof ServerOptions, fallback: number, rule: NumberRule) =>
+    numberOption('server', name, options[name], fallback, rule);
   return {
-    maxReceiveMessageLength: positive(options, 'maxReceiveMessageLength', 4 * 1024 * 1024),
-    maxConcurrentStreams: positive(options, 'maxConcurrentStreams', 1000),
+    maxReceiveMessageLength: serverNumber('maxReceiveMessageLength', 4 * 1024 * 1024, ABOVE_ZERO),
+    maxConcurrentStreams: serverNumber('maxConcurrentStreams', 1000, ABOVE_ZERO),
     compression,
     interceptors: options.interceptors ?? [],
-    keepaliveTimeMs: positive(options, 'keepaliveTimeMs', 2 * HOUR),
-    keepaliveTimeoutMs: positive(options, 'keepaliveTimeoutMs', 20_000),
-    keepaliveMinTimeMs: nonNegative(options, 'keepaliveMinTimeMs', 5 * MINUTE),
+    keepaliveTimeMs: serverNumber('keepaliveTimeMs', 2 * HOUR, ABOVE_ZERO),
+    keepaliveTimeoutMs: serverNumber('keepaliveTimeoutMs', 20_000, ABOVE_ZERO),
+    keepaliveMinTimeMs: serverNumber('keepaliveMinTimeMs', 5 * MINUTE, ZERO_OR_MORE),
     keepalivePermitWithoutCalls: options.keepalivePermitWithoutCalls ?? false,
-    maxPingStrikes: nonNegative(options, 'maxPingStrikes', 2),
-    maxConnectionIdleMs: positive(options, 'maxConnectionIdleMs', Number.POSITIVE_INFINITY),
-    maxConnectionAgeMs: positive(options, 'maxConnectionAgeMs', Number.POSITIVE_INFINITY),
-    maxConnectionAgeGraceMs: nonNegative(
-      options,
+    maxPingStrikes: serverNumber('maxPingStrikes', 2, ZERO_OR_MORE),
+    maxConnectionIdleMs: serverNumber('maxConnectionIdleMs', Number.POSITIVE_INFINITY, ABOVE_ZERO),
+    maxConnectionAgeMs: serverNumber('maxConnectionAgeMs', Number.POSITIVE_INFINITY, ABOVE_ZERO),
+    maxConnectionAgeGraceMs: serverNumber(
       'maxConnectionAgeGraceMs',
       Number.POSITIVE_INFINITY,
+      ZERO_OR_MORE,
     ),
-    handshakeTimeoutMs: positive(options, 'handshakeTimeoutMs', 120_000),
+    handshakeTimeoutMs: serverNumber('handshakeTimeoutMs', 120_000, ABOVE_ZERO),
     tls: options.tls,
     logger: options.logger ?? stderrLogger,
     earlyResponseHeaders: options.earlyResponseHeaders,
     onCallRejected: options.onCallRejected,
   };
-}
-
-function positive(options: ServerOptions, name: keyof ServerOptions, fallback: number): number {
-  const value = options[name] ?? fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new TypeError(`server option ${name} must be a number above 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-function nonNegative(options: ServerOptions, name: keyof ServerOptions, fallback: number): number {
-  const value = options[name] ?? fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new TypeError(
-      `server option ${name} must be a number of 0 or more, got ${String(value)}`,
-    );
-  }
-  return value;
 }

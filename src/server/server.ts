@@ -13,12 +13,13 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { checkRequestHeaders, type Refusal } from '../transport/requests.js';
 import {
   givesResponseStream,
   type ServiceDefinition,
   takesRequestStream,
 } from '../transport/service-definition.js';
-import { admitCall } from './call-admission.js';
+import { refuseRequest } from './call-admission.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
@@ -50,7 +51,7 @@ export interface CloseOptions {
 }
 
 interface SessionState {
-  readonly manager: SessionManager;
+  readonly manager: SessionManager<Http2ServerCall>;
   readonly peer: string;
   readonly calls: Set<Http2ServerCall>;
   /** What calls on this session run with; built once per connection, not once per call. */
@@ -237,19 +238,21 @@ export class Server {
       socket.remoteFamily === 'IPv6'
         ? `[${socket.remoteAddress}]:${socket.remotePort}`
         : `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
-    const manager = new SessionManager(session, this.options, this.options.logger, peer);
-    const calls = new Set<Http2ServerCall>();
+    const manager = new SessionManager<Http2ServerCall>(
+      session,
+      this.options,
+      this.options.logger,
+      peer,
+    );
     const state: SessionState = {
       manager,
       peer,
-      calls,
+      calls: manager.calls,
       env: {
         maxReceiveMessageLength: this.options.maxReceiveMessageLength,
         logger: this.options.logger,
         earlyResponseHeaders: this.options.earlyResponseHeaders,
-        onCallEnd(call) {
-          if (calls.delete(call)) manager.callEnded();
-        },
+        onCallEnd: manager.callEnded,
         onStreamClose: manager.streamClosed,
         onCallRejected: this.options.onCallRejected,
       },
@@ -276,19 +279,18 @@ export class Server {
       state.manager.goAway(this.options.keepaliveTimeoutMs, 'server shutdown');
   };
 
-  private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
-    // Every stream gets its 'error' listener first, refused ones too: a stream refused before the
-    // client half-closed it can still be destroyed with an error (the client's RST_STREAM, or a
-    // session torn down on a protocol error), and an 'error' event nobody listens to would end
-    // the process. What ends a call is seen on 'close'.
-    stream.on('error', ignoreStreamError);
-    const state = this.sessions.get(stream.session as Http2Session);
+  /** Answers a stream whose request headers were refused, and tells onCallRejected of it. */
+  private refuse(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    refusal: Refusal,
+    peer: string | undefined,
+  ): void {
     const onRejected = this.options.onCallRejected;
-    const admission = admitCall(
+    refuseRequest(
       stream,
       headers,
-      this.methods,
-      this.options.compression,
+      refusal,
       this.options.earlyResponseHeaders,
       onRejected === undefined
         ? undefined
@@ -299,17 +301,30 @@ export class Server {
               kind: this.methods.get(path)?.definition.kind,
               code: error.code,
               message: error.message,
-              peer: state?.peer ?? 'unknown',
+              peer: peer ?? 'unknown',
               requestHeaders: headers,
               responseHeaders: sent,
               durationMs: 0,
             });
           },
     );
-    if (admission === undefined || state === undefined) return;
+  }
+
+  private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+    // Every stream gets its 'error' listener first, refused ones too: a stream refused before the
+    // client half-closed it can still be destroyed with an error (the client's RST_STREAM, or a
+    // session torn down on a protocol error), and an 'error' event nobody listens to would end
+    // the process. What ends a call is seen on 'close'.
+    stream.on('error', ignoreStreamError);
+    const state = this.sessions.get(stream.session as Http2Session);
+    const admission = checkRequestHeaders(headers, this.methods, this.options.compression);
+    if ('refused' in admission) {
+      this.refuse(stream, headers, admission, state?.peer);
+      return;
+    }
+    if (state === undefined) return;
     const call = new Http2ServerCall(stream, headers, admission, state.env, state.peer);
-    state.calls.add(call);
-    state.manager.callStarted();
+    state.manager.callStarted(call);
     call.start();
   };
 }

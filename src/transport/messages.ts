@@ -61,11 +61,6 @@ export class MessageReader<T> {
     this.decoder = new FrameDecoder(maxMessageBytes);
   }
 
-  /** True when the bytes so far end in the middle of a message. */
-  get partial(): boolean {
-    return this.decoder.partial;
-  }
-
   /** Takes one DATA chunk. */
   push(chunk: Buffer): void {
     if (this.stopped) return;
@@ -81,10 +76,27 @@ export class MessageReader<T> {
     this.stopped = true;
   }
 
-  /** Runs `then` once every message received so far has been delivered (at once if none waits). */
-  whenDelivered(then: () => void): void {
-    if (this.pending === undefined) then();
-    else this.pending.then(then, then);
+  /**
+   * The stream's END_STREAM came: runs `then` once every message received so far has been
+   * delivered (at once if none waits), with an INTERNAL error when the bytes ended in the middle
+   * of a message (PROTOCOL-HTTP2.md: a stream ends between Length-Prefixed-Messages).
+   */
+  end(then: (truncated: GrpcError | undefined) => void): void {
+    if (this.pending !== undefined) {
+      // Inflations still running: look again once they are done (nothing follows END_STREAM).
+      const again = (): void => this.end(then);
+      this.pending.then(again, again);
+      return;
+    }
+    if (!this.decoder.partial) then(undefined);
+    else {
+      then(
+        new GrpcError(
+          Status.INTERNAL,
+          `the ${this.side} ended in the middle of a length-prefixed message`,
+        ),
+      );
+    }
   }
 
   private readonly onFrame = (body: Buffer, compressed: boolean): void => {

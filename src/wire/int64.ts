@@ -1,6 +1,9 @@
 // 64-bit integers on the protobuf wire (protobuf.dev "Encoding", "Varints" and "Signed Integers"):
 // JavaScript numbers are exact only up to 2^53, so a 64-bit value travels as two 32-bit halves.
-// A value is accepted as a number when it is a safe integer, or as a bigint for the full range.
+// A value is accepted as a number when it is a safe integer, or as a bigint for the full range;
+// a 64-bit varint is decoded into the two halves here too.
+
+import { WireError } from './wire-error.js';
 
 /**
  * The low and high 32-bit halves (both unsigned) of the last value split. One shared object
@@ -108,4 +111,53 @@ export function joinInt64BigInt(lo: number, hi: number): bigint {
 /** Joins halves as an unsigned bigint. */
 export function joinUint64BigInt(lo: number, hi: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** A joined value (null: beyond ±(2^53-1)) as a number, or a WireError naming `type` at `offset`. */
+export function exactNumber(value: number | null, type: string, offset: number): number {
+  if (value === null) {
+    throw new WireError(`${type} value beyond ±(2^53-1) cannot be read as a number`, offset);
+  }
+  return value;
+}
+
+/**
+ * Decodes the 64-bit varint at `start` (at most 10 bytes, never past `end`) into scratch.lo /
+ * scratch.hi, and returns the offset after it; a WireError for a truncated or overlong one.
+ */
+export function readVarint64(buf: Buffer, start: number, end: number): number {
+  let pos = start;
+  let lo = 0;
+  let hi = 0;
+  let byte = 0;
+  // Bytes 0-3 carry bits 0-27 of the low half.
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (pos >= end) throw new WireError('truncated varint', start);
+    byte = buf[pos++]!;
+    lo |= (byte & 0x7f) << shift;
+    if (byte < 0x80) return setScratch(pos, lo, 0);
+  }
+  // Byte 4 straddles the halves: bits 28-31 of the low, 0-2 of the high.
+  if (pos >= end) throw new WireError('truncated varint', start);
+  byte = buf[pos++]!;
+  lo |= (byte & 0x7f) << 28;
+  hi = (byte & 0x7f) >> 4;
+  if (byte < 0x80) return setScratch(pos, lo, hi);
+  // Bytes 5-9 carry bits 3-31 of the high half; the 10th byte (shift 31) holds bit 63 only.
+  for (let shift = 3; shift < 38; shift += 7) {
+    if (pos >= end) throw new WireError('truncated varint', start);
+    byte = buf[pos++]!;
+    hi |= (byte & 0x7f) << shift;
+    if (byte < 0x80) {
+      if (shift === 31 && byte > 1) throw new WireError('varint overflows 64 bits', start);
+      return setScratch(pos, lo, hi);
+    }
+  }
+  throw new WireError('varint longer than 10 bytes', start);
+}
+
+function setScratch(pos: number, lo: number, hi: number): number {
+  scratch.lo = lo >>> 0;
+  scratch.hi = hi >>> 0;
+  return pos;
 }

@@ -8,10 +8,12 @@
 import { isUtf8 } from 'node:buffer';
 import './buffer-natives.js';
 import {
+  exactNumber,
   joinInt64,
   joinInt64BigInt,
   joinUint64,
   joinUint64BigInt,
+  readVarint64,
   scratch,
   unzigzagScratch,
 } from './int64.js';
@@ -151,14 +153,14 @@ export class Reader {
   int64(): number {
     const start = this.pos;
     this.varint64();
-    return this.safe(joinInt64(scratch.lo, scratch.hi), 'int64', start);
+    return exactNumber(joinInt64(scratch.lo, scratch.hi), 'int64', start);
   }
 
   /** An unsigned 64-bit varint as a number; a WireError if it is beyond 2^53-1. */
   uint64(): number {
     const start = this.pos;
     this.varint64();
-    return this.safe(joinUint64(scratch.lo, scratch.hi), 'uint64', start);
+    return exactNumber(joinUint64(scratch.lo, scratch.hi), 'uint64', start);
   }
 
   /** A zigzag-encoded signed 64-bit varint as a number. */
@@ -166,7 +168,7 @@ export class Reader {
     const start = this.pos;
     this.varint64();
     unzigzagScratch();
-    return this.safe(joinInt64(scratch.lo, scratch.hi), 'sint64', start);
+    return exactNumber(joinInt64(scratch.lo, scratch.hi), 'sint64', start);
   }
 
   /** A signed 64-bit varint as a bigint, exact over the whole range. */
@@ -204,14 +206,14 @@ export class Reader {
   fixed64(): number {
     const pos = this.need(8);
     const value = joinUint64(this.buf.readUInt32LE(pos), this.buf.readUInt32LE(pos + 4));
-    return this.safe(value, 'fixed64', pos);
+    return exactNumber(value, 'fixed64', pos);
   }
 
   /** Eight little-endian bytes, signed, as a number; a WireError beyond ±(2^53-1). */
   sfixed64(): number {
     const pos = this.need(8);
     const value = joinInt64(this.buf.readUInt32LE(pos), this.buf.readUInt32LE(pos + 4));
-    return this.safe(value, 'sfixed64', pos);
+    return exactNumber(value, 'sfixed64', pos);
   }
 
   /** Eight little-endian bytes, unsigned, as a bigint. */
@@ -374,52 +376,9 @@ export class Reader {
     }
   }
 
-  /** A 64-bit varint into scratch.lo / scratch.hi; at most 10 bytes. */
+  /** A 64-bit varint into scratch.lo / scratch.hi (int64.ts decodes it). */
   private varint64(): void {
-    const buf = this.buf;
-    const start = this.pos;
-    const end = this.end;
-    let pos = start;
-    let lo = 0;
-    let hi = 0;
-    let byte = 0;
-    // Bytes 0-3 carry bits 0-27 of the low half.
-    for (let shift = 0; shift < 28; shift += 7) {
-      if (pos >= end) throw new WireError('truncated varint', start);
-      byte = buf[pos++]!;
-      lo |= (byte & 0x7f) << shift;
-      if (byte < 0x80) {
-        this.setVarint(pos, lo, 0);
-        return;
-      }
-    }
-    // Byte 4 straddles the halves: bits 28-31 of the low, 0-2 of the high.
-    if (pos >= end) throw new WireError('truncated varint', start);
-    byte = buf[pos++]!;
-    lo |= (byte & 0x7f) << 28;
-    hi = (byte & 0x7f) >> 4;
-    if (byte < 0x80) {
-      this.setVarint(pos, lo, hi);
-      return;
-    }
-    // Bytes 5-9 carry bits 3-31 of the high half; the 10th byte (shift 31) holds bit 63 only.
-    for (let shift = 3; shift < 38; shift += 7) {
-      if (pos >= end) throw new WireError('truncated varint', start);
-      byte = buf[pos++]!;
-      hi |= (byte & 0x7f) << shift;
-      if (byte < 0x80) {
-        if (shift === 31 && byte > 1) throw new WireError('varint overflows 64 bits', start);
-        this.setVarint(pos, lo, hi);
-        return;
-      }
-    }
-    throw new WireError('varint longer than 10 bytes', start);
-  }
-
-  private setVarint(pos: number, lo: number, hi: number): void {
-    this.pos = pos;
-    scratch.lo = lo >>> 0;
-    scratch.hi = hi >>> 0;
+    this.pos = readVarint64(this.buf, this.pos, this.end);
   }
 
   /** Checks `count` bytes remain, moves past them and returns where they began. */
@@ -430,12 +389,5 @@ export class Reader {
     }
     this.pos = pos + count;
     return pos;
-  }
-
-  private safe(value: number | null, type: string, offset: number): number {
-    if (value === null) {
-      throw new WireError(`${type} value beyond ±(2^53-1) cannot be read as a number`, offset);
-    }
-    return value;
   }
 }

@@ -89,8 +89,17 @@ t.test('reset after a success starts again from INITIAL_BACKOFF', async (t) => {
 });
 
 t.test('invalid options are refused with a sentence', async (t) => {
-  t.throws(() => new ConnectionBackoff({ initialBackoffMs: 0 }), /initialBackoffMs is 0/);
-  t.throws(() => new ConnectionBackoff({ multiplier: 0.5 }), /multiplier is 0.5/);
+  t.throws(
+    () => new ConnectionBackoff({ initialBackoffMs: 0 }),
+    /backoff option initialBackoffMs must be a finite number above 0, got 0/,
+  );
+  t.throws(
+    () => new ConnectionBackoff({ multiplier: 0.5 }),
+    /backoff option multiplier must be a finite number of 1 or more, got 0.5/,
+  );
   t.throws(() => new ConnectionBackoff({ jitter: 1 }), /jitter 1 must be below 1/);
-  t.throws(() => new ConnectionBackoff({ maxBackoffMs: Number.NaN }), /maxBackoffMs is NaN/);
+  t.throws(
+    () => new ConnectionBackoff({ maxBackoffMs: Number.NaN }),
+    /backoff option maxBackoffMs must be a finite number above 0, got NaN/,
+  );
 });

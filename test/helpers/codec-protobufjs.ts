@@ -17,9 +17,14 @@ export const referenceRoot: protobuf.Root = loadResolved([
   'proto/google/rpc/error_details.proto',
   'proto/grpc/testing/empty.proto',
   'proto/grpc/testing/messages.proto',
+  'proto/grpc/health/v1/health.proto',
+  'proto/grpc/reflection/v1/reflection.proto',
 ]);
 
-/** The same messages with extra fields of every wire type (test/fixtures/wider/). */
+/**
+ * The same messages with extra fields of every wire type (test/fixtures/wider/). Health and
+ * reflection have no wider schema yet: their fuzzing starts from referenceRoot's encodings.
+ */
 export const widerRoot: protobuf.Root = loadResolved([
   'test/fixtures/wider/user_wider.proto',
   'test/fixtures/wider/offers_wider.proto',

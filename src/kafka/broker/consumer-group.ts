@@ -1,6 +1,7 @@
 // One consumer group of Kafka's classic group protocol (Kafka's GroupMetadata and MemberMetadata):
 // its state, generation, members with their offered protocols, the protocol choice, and the
-// offsets committed for it. The state machine that moves it lives in group-coordinator.ts.
+// offsets committed for it, and the JoinGroup request that adds a member. The state machine that
+// moves it lives in group-coordinator.ts.
 
 import type { BrokerErrorCode } from './broker-errors.js';
 import type { BrokerTimer } from './clock.js';
@@ -12,6 +13,23 @@ export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' 
 export interface GroupProtocol {
   readonly name: string;
   readonly metadata: Buffer;
+}
+
+/** A JoinGroup request as the coordinator takes it (shared with group-static-member.ts). */
+export interface JoinGroupRequest {
+  readonly groupId: string;
+  readonly sessionTimeoutMs: number;
+  /** JoinGroup v0 has none: pass the session timeout, as Kafka does. */
+  readonly rebalanceTimeoutMs: number;
+  /** "" on a first join. */
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly protocolType: string;
+  readonly protocols: readonly GroupProtocol[];
+  readonly clientId: string;
+  readonly clientHost: string;
+  /** JoinGroup v4+: a first join gets MEMBER_ID_REQUIRED and must come back with that id. */
+  readonly requireKnownMemberId: boolean;
 }
 
 export interface JoinGroupMemberInfo {

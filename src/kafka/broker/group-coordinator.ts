@@ -8,7 +8,7 @@ import { type BrokerClock, systemClock } from './clock.js';
 import {
   ConsumerGroup,
   GroupMember,
-  type GroupProtocol,
+  type JoinGroupRequest,
   type JoinGroupResult,
   joinFailure,
   type SyncGroupResult,
@@ -27,21 +27,7 @@ export interface GroupCoordinatorOptions {
   readonly maxSessionTimeoutMs?: number;
 }
 
-export interface JoinGroupRequest {
-  readonly groupId: string;
-  readonly sessionTimeoutMs: number;
-  /** JoinGroup v0 has none: pass the session timeout, as Kafka does. */
-  readonly rebalanceTimeoutMs: number;
-  /** "" on a first join. */
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly protocolType: string;
-  readonly protocols: readonly GroupProtocol[];
-  readonly clientId: string;
-  readonly clientHost: string;
-  /** JoinGroup v4+: a first join gets MEMBER_ID_REQUIRED and must come back with that id. */
-  readonly requireKnownMemberId: boolean;
-}
+export type { JoinGroupRequest } from './consumer-group.js';
 
 export interface SyncGroupRequest {
   readonly groupId: string;

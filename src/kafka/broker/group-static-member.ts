@@ -2,8 +2,12 @@
 // member id takes its old place in a Stable group without a rebalance (Kafka's
 // updateStaticMemberAndRebalance), keeping the assignment it had, when nothing else changed.
 
-import { type ConsumerGroup, GroupMember, type JoinGroupResult } from './consumer-group.js';
-import type { JoinGroupRequest } from './group-coordinator.js';
+import {
+  type ConsumerGroup,
+  GroupMember,
+  type JoinGroupRequest,
+  type JoinGroupResult,
+} from './consumer-group.js';
 import type { GroupRebalancer } from './group-rebalance.js';
 
 /**

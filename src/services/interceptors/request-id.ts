@@ -1,9 +1,9 @@
 // x-request-id: taken or generated, echoed in the response headers (docs/contract.md §1).
 
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { ServerCallContext } from '../../server/call-context.js';
 import type { ServerInterceptor } from '../../server/interceptor.js';
+import { Metadata } from '../../transport/metadata.js';
 
 export const REQUEST_ID_KEY = 'x-request-id';
 
@@ -34,9 +34,9 @@ function requestIdFrom(received: unknown): string {
  * For ServerOptions.earlyResponseHeaders: the request id on answers the server gives before the
  * interceptors run (an unknown method, a malformed grpc-timeout…), so every call gets one.
  */
-export function requestIdResponseHeaders(requestHeaders: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const received = requestHeaders[REQUEST_ID_KEY];
-  return { [REQUEST_ID_KEY]: requestIdFrom(Array.isArray(received) ? received[0] : received) };
+export function requestIdResponseHeaders(requestMetadata: Metadata): Metadata {
+  const id = requestIdFrom(requestMetadata.get(REQUEST_ID_KEY));
+  return new Metadata([[REQUEST_ID_KEY, id]]);
 }
 
 /**

@@ -1,7 +1,6 @@
 // Every hand-written message codec in one list (protobuf.dev "Encoding"), for code that must
-// treat them all alike: fuzzers, the property tests against protobufjs, reflection. The health
-// and reflection codecs (health.ts, reflection.ts) are exported here too; they are not yet in
-// allCodecs, whose property tests need their .proto in the tests' wider schemas first.
+// treat them all alike: fuzzers, the property tests against protobufjs, reflection. Health and
+// server reflection (v1; v1alpha's codecs are the same code under another package) are in it.
 
 import type { MessageCodec } from '../codec.js';
 import { AnyCodec, DurationCodec } from './google-protobuf.js';
@@ -27,6 +26,12 @@ import {
   StreamingOutputCallResponseCodec,
 } from './grpc-testing.js';
 import {
+  HealthCheckRequestCodec,
+  HealthCheckResponseCodec,
+  HealthListRequestCodec,
+  HealthListResponseCodec,
+} from './health.js';
+import {
   GetUserOfferRequestCodec,
   MigrationReportCodec,
   MigrationRowCodec,
@@ -36,6 +41,16 @@ import {
   UserOfferCodec,
   WatchOfferEventsRequestCodec,
 } from './offers.js';
+import {
+  ErrorResponseCodec,
+  ExtensionNumberResponseCodec,
+  ExtensionRequestCodec,
+  FileDescriptorResponseCodec,
+  ListServiceResponseCodec,
+  ServerReflectionRequestCodec,
+  ServerReflectionResponseCodec,
+  ServiceResponseCodec,
+} from './reflection.js';
 import {
   BatchCreateResponseCodec,
   CreateUserRequestCodec,
@@ -95,4 +110,16 @@ export const allCodecs: readonly MessageCodec<any>[] = [
   ResponseParametersCodec,
   StreamingOutputCallRequestCodec,
   StreamingOutputCallResponseCodec,
+  HealthCheckRequestCodec,
+  HealthCheckResponseCodec,
+  HealthListRequestCodec,
+  HealthListResponseCodec,
+  ExtensionRequestCodec,
+  ServerReflectionRequestCodec,
+  FileDescriptorResponseCodec,
+  ExtensionNumberResponseCodec,
+  ServiceResponseCodec,
+  ListServiceResponseCodec,
+  ErrorResponseCodec,
+  ServerReflectionResponseCodec,
 ];

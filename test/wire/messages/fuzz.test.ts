@@ -4,20 +4,23 @@
 
 import { deepStrictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
+import type protobuf from 'protobufjs';
 import t from 'tap';
 import { decodeMessage, encodeMessage } from '../../../src/wire/codec.js';
 import { allCodecs } from '../../../src/wire/messages/index.js';
 import { WireError } from '../../../src/wire/wire-error.js';
 import { widerExtras } from '../../helpers/codec-arbitraries.js';
 import { comparable } from '../../helpers/codec-properties.js';
-import { referenceEncode, widerRoot } from '../../helpers/codec-protobufjs.js';
+import { referenceEncode, referenceRoot, widerRoot } from '../../helpers/codec-protobufjs.js';
 
 /**
  * Bytes that look like protobuf more often than random bytes do: valid wider-schema encodings
  * (so every wire type appears), then cut short, spliced, or with bytes overwritten.
  */
 function hostileBytes(typeName: string): fc.Arbitrary<Uint8Array> {
-  const widerType = widerRoot.lookupType(typeName);
+  // Messages without a wider schema (health, reflection) start from their own encodings.
+  const widerType =
+    (widerRoot.lookup(typeName) as protobuf.Type | null) ?? referenceRoot.lookupType(typeName);
   const valid = widerExtras.map((extras) => referenceEncode(widerType, extras));
   const mutated = fc
     .tuple(valid, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }))
