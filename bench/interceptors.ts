@@ -56,7 +56,6 @@ const REQUEST_HEADERS = {
   'content-type': 'application/grpc',
   te: 'trailers',
 };
-const CONTROL = { headersSent: false, sendHeaders() {} };
 const RESPONSE = { id: 'u1', username: 'ada_lovelace' };
 
 /** A context as the server makes one for each call. */
@@ -67,7 +66,7 @@ function newCall() {
     '127.0.0.1:50000',
     undefined,
     'identity',
-    CONTROL,
+    { headersSent: false, sendHeaders() {}, headerMetadata: undefined, trailerMetadata: undefined },
   );
   return { method: GET_USER, context, request: { id: 'u1' } };
 }
