@@ -21,6 +21,8 @@ import protobuf from 'protobufjs';
 import { protobufjsCodec } from '../src/protobufjs/message-codec.js';
 import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
 import { Role, type User, UserCodec } from '../src/wire/messages/user.js';
+import { type CaseFigures, reportCases } from './lib/codec-report.js';
+import { addSummaryRow } from './lib/summary.js';
 
 interface Options {
   rounds: number;
@@ -319,7 +321,7 @@ export async function main(args: string[]): Promise<void> {
   const rows: string[][] = [
     ['case', 'implementation', 'ns/op', 'ops/s', 'vs protobufjs', 'spread'],
   ];
-  const ratios = new Map<string, number>();
+  const ratios = new Map<string, CaseFigures>();
   for (const benchCase of cases(users)) {
     const ops = implementations.map((impl) => benchCase.build(impl));
     // Warm-up: let the JIT optimise every implementation before any timing counts.
@@ -336,7 +338,8 @@ export async function main(args: string[]): Promise<void> {
     const reference = nsPerOp[1]!;
     implementations.forEach((impl, i) => {
       const ratio = reference / nsPerOp[i]!;
-      if (impl === handwire) ratios.set(benchCase.name, ratio);
+      if (impl === handwire)
+        ratios.set(benchCase.name, { ratio, handwireNs: nsPerOp[i]!, protobufjsNs: reference });
       rows.push([
         benchCase.name,
         impl.name,
@@ -349,11 +352,21 @@ export async function main(args: string[]): Promise<void> {
   }
   printTable(rows);
 
+  for (const [name, figures] of reportCases(options, measure)) ratios.set(name, figures);
+
   // The targets set for handwire's codecs: encode ≥ 2× protobufjs, decode ≥ 1.6×.
-  for (const [name, ratio] of ratios) {
+  for (const [name, { ratio, handwireNs, protobufjsNs }] of ratios) {
     const target = name.startsWith('encode') ? 2 : 1.6;
     const verdict = ratio >= target ? 'met' : 'MISSED';
     console.log(`${name}: handwire ${ratio.toFixed(2)}× protobufjs, target ${target}× ${verdict}`);
+    addSummaryRow({
+      figure: `${name}, operations per second (best of ${options.rounds})`,
+      unit: 'ops/s',
+      handwire: 1e9 / handwireNs,
+      peerName: 'protobufjs',
+      peer: 1e9 / protobufjsNs,
+      target: { ratio: target, atLeast: true },
+    });
   }
   if (sink === -1) console.log(sink);
 }

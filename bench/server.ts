@@ -8,8 +8,12 @@
 // receives one ListUsers stream of M users (about 115 bytes each). Every server is compiled
 // JavaScript in its own process pinned to core 0 (`taskset -c 0`), the load to core 1; servers
 // alternate within each round and each figure is the median of the rounds.
+//
+// Besides the bench/servers/ scripts, `handwire serve --demo` runs as shipped: its interceptors,
+// one access-log line per call (to /dev/null, through the same asynchronous writer as a pipe),
+// asked for a demo user (its answer is a few bytes shorter than the sample user the others send).
 
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
@@ -17,16 +21,64 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { demoUserId } from '../src/cli/demo-data.js';
 import { decodeMessage, encodeMessage } from '../src/wire/codec.js';
 import { frameBytes } from '../src/wire/framing.js';
 import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
 import { fmt, median } from './lib/figures.js';
 import {
   BENCH_SERVERS,
-  type BenchServerName,
   startBenchServer,
+  startServerProcess,
   stopServerProcess,
 } from './lib/server-process.js';
+import { addSummaryRow } from './lib/summary.js';
+
+type BenchServerName = (typeof BENCH_SERVERS)[number]['name'] | 'handwire serve';
+
+interface UnaryServer {
+  name: BenchServerName;
+  streams: boolean;
+  /** The user id asked for, and the username the answer must carry. */
+  userId: string;
+  username: string;
+  start(): Promise<{ child: ChildProcess; port: number }>;
+}
+
+const SAMPLE_USER_ID = '3f2b8c1e-9d4a-4f6b-8e2a-1c5d7e9f0a3b';
+
+/** The bench/servers/ scripts, then `handwire serve --demo` as shipped. */
+const UNARY_SERVERS: UnaryServer[] = [
+  ...BENCH_SERVERS.map((server) => ({
+    name: server.name,
+    streams: server.streams,
+    userId: SAMPLE_USER_ID,
+    username: 'ada_lovelace',
+    start: () => startBenchServer(server.script),
+  })),
+  {
+    name: 'handwire serve',
+    streams: false,
+    userId: demoUserId(0),
+    username: 'demo0000',
+    async start() {
+      const { child, listeningOn } = await startServerProcess(
+        'taskset',
+        [
+          ...['-c', '0', process.execPath, here('../dist/cli/main.js')],
+          ...['serve', '--demo', '--no-kafka', '--port', '0'],
+        ],
+        {
+          name: 'handwire serve',
+          stderr: 'ignore',
+          listening: /serving gRPC \(h2c\) on 127\.0\.0\.1:(\d+)/,
+          startLimitMs: 20_000,
+        },
+      );
+      return { child, port: Number(listeningOn) };
+    },
+  },
+];
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -51,8 +103,8 @@ function parseOptions(args: string[]): Options {
   return options;
 }
 
-/** Checks the server really answers GetUser with grpc-status 0 and a decodable user. */
-async function checkServer(port: number, request: Buffer): Promise<void> {
+/** Checks the server really answers GetUser with grpc-status 0 and the user asked for. */
+async function checkServer(port: number, request: Buffer, username: string): Promise<void> {
   const session = http2.connect(`http://127.0.0.1:${port}`);
   try {
     const stream = session.request({
@@ -71,7 +123,7 @@ async function checkServer(port: number, request: Buffer): Promise<void> {
     await once(stream, 'close');
     const body = Buffer.concat(chunks);
     const user = decodeMessage(UserCodec, body.subarray(5));
-    if (status !== '0' || user.username !== 'ada_lovelace') {
+    if (status !== '0' || user.username !== username) {
       throw new Error(
         `the server answered grpc-status ${status} and ${user.username || 'no user'}`,
       );
@@ -162,12 +214,12 @@ export async function main(args: string[]): Promise<void> {
   }
   const work = mkdtempSync(join(tmpdir(), 'handwire-bench-'));
   try {
-    const request = frameBytes(
-      encodeMessage(GetUserRequestCodec, { id: '3f2b8c1e-9d4a-4f6b-8e2a-1c5d7e9f0a3b' }),
-      false,
-    );
-    const bodyFile = join(work, 'request.bin');
-    writeFileSync(bodyFile, request);
+    const requestFor = (server: UnaryServer) => {
+      const request = frameBytes(encodeMessage(GetUserRequestCodec, { id: server.userId }), false);
+      const bodyFile = join(work, `request-${server.userId}.bin`);
+      writeFileSync(bodyFile, request);
+      return { request, bodyFile };
+    };
 
     const throughput = new Map<BenchServerName, number[]>();
     const p50s = new Map<BenchServerName, number[]>();
@@ -175,11 +227,12 @@ export async function main(args: string[]): Promise<void> {
     const streaming = new Map<BenchServerName, number[]>();
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order each round so no server always runs first (or last) on a warm machine.
-      const order = BENCH_SERVERS.map((_, i) => BENCH_SERVERS[(i + round) % BENCH_SERVERS.length]!);
+      const order = UNARY_SERVERS.map((_, i) => UNARY_SERVERS[(i + round) % UNARY_SERVERS.length]!);
       for (const server of order) {
-        const { child, port } = await startBenchServer(server.script);
+        const { request, bodyFile } = requestFor(server);
+        const { child, port } = await server.start();
         try {
-          await checkServer(port, request);
+          await checkServer(port, request, server.username);
           const log = join(work, 'h2load.log');
           const load = await h2load(port, bodyFile, log, 4, 50, options.seconds);
           const latency = await h2load(port, bodyFile, log, 1, 1, Math.max(3, options.seconds / 2));
@@ -210,7 +263,7 @@ export async function main(args: string[]): Promise<void> {
         'latency at -c 1 -m 1',
     );
     console.log('server            req/s   of ceiling   vs grpc-js   p50 µs   p99 µs');
-    for (const server of BENCH_SERVERS) {
+    for (const server of UNARY_SERVERS) {
       const rate = median(throughput.get(server.name)!);
       console.log(
         `${server.name.padEnd(16)}${fmt(rate).padStart(7)}` +
@@ -230,9 +283,61 @@ export async function main(args: string[]): Promise<void> {
       `handwire        ${fmt(streamHandwire).padStart(9)} msgs/s   ${fmt(streamRatio, 2)}× grpc-js`,
     );
     console.log(`@grpc/grpc-js   ${fmt(streamGrpcJs).padStart(9)} msgs/s`);
+    summarise(throughput, p99s, streaming);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The rows of the summary table (bench/lib/summary.ts): the issue's targets for the server. */
+function summarise(
+  throughput: Map<BenchServerName, number[]>,
+  p99s: Map<BenchServerName, number[]>,
+  streaming: Map<BenchServerName, number[]>,
+): void {
+  const of = (figures: Map<BenchServerName, number[]>, name: BenchServerName) =>
+    median(figures.get(name)!);
+  const unary = 'GetUser, h2load -c 4 -m 50';
+  const bare = 'bare node:http2';
+  addSummaryRow({
+    figure: `${unary}, handwire serve as shipped`,
+    unit: 'req/s',
+    handwire: of(throughput, 'handwire serve'),
+    peerName: bare,
+    peer: of(throughput, bare),
+    target: { ratio: 0.85, atLeast: true },
+  });
+  addSummaryRow({
+    figure: 'GetUser p99 at -c 1 -m 1, handwire serve as shipped',
+    unit: 'µs',
+    handwire: of(p99s, 'handwire serve'),
+    peerName: bare,
+    peer: of(p99s, bare),
+    target: { ratio: 1.3, atLeast: false },
+  });
+  addSummaryRow({
+    figure: `${unary}, handwire serve as shipped`,
+    unit: 'req/s',
+    handwire: of(throughput, 'handwire serve'),
+    peerName: '@grpc/grpc-js',
+    peer: of(throughput, '@grpc/grpc-js'),
+  });
+  addSummaryRow({
+    figure: `${unary}, the core Server`,
+    unit: 'req/s',
+    handwire: of(throughput, 'handwire'),
+    peerName: bare,
+    peer: of(throughput, bare),
+    target: { ratio: 0.9, atLeast: true },
+  });
+  addSummaryRow({
+    figure: 'ListUsers server stream to a grpc-js client, the core Server',
+    unit: 'msgs/s',
+    handwire: of(streaming, 'handwire'),
+    peerName: '@grpc/grpc-js',
+    peer: of(streaming, '@grpc/grpc-js'),
+    target: { ratio: 5, atLeast: true },
+  });
 }
 
 function push(map: Map<BenchServerName, number[]>, name: BenchServerName, value: number): void {

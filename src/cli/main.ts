@@ -50,6 +50,12 @@ function program(): Command {
       'close a connection stuck this long in the headers of a request',
       '20',
     )
+    .option(
+      '--log-level <level>',
+      'least severe lines logged: trace, debug, info, warn, error, fatal or silent',
+      'info',
+    )
+    .option('--access-log <on|off>', 'one log line per call (off: none, errors still logged)', 'on')
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('--tls-ca <file>', 'require client certificates signed by this CA (mutual TLS)')

@@ -54,6 +54,10 @@ export interface ServeFlags extends ReplicaFlags {
   shutdownGrace: string;
   /** Absent when serve is called without commander (tests): the default, 20 s. */
   headersTimeout?: string;
+  /** pino's level names; 'info' from commander's default. */
+  logLevel?: string;
+  /** 'on' or 'off'; 'on' from commander's default. */
+  accessLog?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -76,6 +80,8 @@ interface ServeConfig {
   maxMessageBytes: number;
   shutdownGraceMs: number;
   headersTimeoutMs: number;
+  logLevel: LogLevel;
+  accessLog: boolean;
   tls: { cert: string; key: string; ca: string | undefined } | undefined;
   demo: boolean;
   /** Where to serve Kafka; undefined with --no-kafka. */
@@ -118,6 +124,8 @@ export function checkServeFlags(
     maxMessageBytes: parseIntegerFlag('--max-message-bytes', flags.maxMessageBytes, 1, 2 ** 31 - 1),
     shutdownGraceMs: parseSecondsFlag('--shutdown-grace', flags.shutdownGrace) * 1000,
     headersTimeoutMs: parseTimeoutFlag('--headers-timeout', flags.headersTimeout ?? '20') * 1000,
+    logLevel: checkLogLevel(flags.logLevel ?? 'info'),
+    accessLog: checkOnOff('--access-log', flags.accessLog ?? 'on'),
     tls:
       flags.tlsCert === undefined
         ? undefined
@@ -138,6 +146,22 @@ export function checkServeFlags(
   }
   config.kafka = checkKafkaFlags(flags);
   return config;
+}
+
+/** pino's levels, least severe first; 'silent' writes nothing. */
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+function checkLogLevel(value: string): LogLevel {
+  const level = LOG_LEVELS.find((name) => name === value);
+  if (level === undefined)
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
+  return level;
+}
+
+function checkOnOff(flag: string, value: string): boolean {
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new UsageError(`${flag} must be on or off, not "${value}"`);
 }
 
 /** The TLS files, each checked: a certificate, its key, and the CA of client certificates. */
@@ -190,7 +214,7 @@ async function startServeKafka(
 /** Starts serving; resolves once listening. Signals then drive the shutdown. */
 export async function serve(flags: ServeFlags): Promise<void> {
   const config = checkServeFlags(flags);
-  const logger = createStderrLogger();
+  const logger = createStderrLogger({ level: config.logLevel });
   const metrics = config.metricsPort === undefined ? undefined : createMetrics();
   const store = new UserStore();
   const offers = new OfferStore(store);
@@ -200,9 +224,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
     headersTimeoutMs: config.headersTimeoutMs,
     logger,
     earlyResponseHeaders: requestIdResponseHeaders,
-    onCallRejected: rejectedCallRecorder({ logger, metrics }),
+    onCallRejected: rejectedCallRecorder({ logger, metrics, accessLog: config.accessLog }),
     interceptors: standardInterceptors({
       logger,
+      accessLog: config.accessLog,
       metrics,
       auth: config.authSecret === undefined ? undefined : { secret: config.authSecret },
       rateLimit: config.rateLimit === undefined ? undefined : { perSecond: config.rateLimit },

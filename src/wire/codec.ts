@@ -44,15 +44,31 @@ export function messageFieldSize<T>(fieldNumber: number, codec: MessageCodec<T>,
   return tagSize(fieldNumber) + varint32Size(body) + body;
 }
 
-/** Writes a nested-message field: key, length, body. */
+/**
+ * Writes a nested-message field: key, length, body. The body is written first, one byte after
+ * the key, and its length filled in after: asking `codec.size` again here would size every nested
+ * message twice (once for the buffer, once now), and a thousand nested messages twice over. Most
+ * bodies are under 128 bytes, so their length takes the one byte left for it; a longer one is
+ * moved up by the extra bytes its length needs, which the buffer, sized with that length, has.
+ */
 export function writeMessageField<T>(
   writer: Writer,
   fieldNumber: number,
   codec: MessageCodec<T>,
   value: T,
 ): void {
-  writer.tag(fieldNumber, WireType.LengthDelimited).uint32(codec.size(value));
+  writer.tag(fieldNumber, WireType.LengthDelimited);
+  const lengthAt = writer.pos;
+  writer.pos = lengthAt + 1;
   codec.write(value, writer);
+  const length = writer.pos - lengthAt - 1;
+  const lengthBytes = varint32Size(length);
+  if (lengthBytes > 1) {
+    writer.buf.copyWithin(lengthAt + lengthBytes, lengthAt + 1, writer.pos);
+  }
+  writer.pos = lengthAt;
+  writer.uint32(length);
+  writer.pos = lengthAt + lengthBytes + length;
 }
 
 /** Reads a nested message (its key already read), merging into `into` when given. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
@@ -201,6 +202,30 @@ t.test('corrupt or truncated input is CorruptCompressedMessageError', async (t) 
     t.match((error as Error).cause, { code: /^Z_/ }, 'the zlib error is the cause');
   }
 });
+
+t.test(
+  'small bodies are (de)compressed at once, large ones in the pool: the same results',
+  async (t) => {
+    // Random bytes do not compress: 10 KiB stays under the 16 KiB done synchronously, 40 KiB not.
+    for (const size of [10 * 1024, 40 * 1024]) {
+      const body = randomBytes(size);
+      for (const encoding of ['gzip', 'deflate'] as const) {
+        const compressed = await compress(encoding, body);
+        t.same(await decompress(encoding, compressed, size), body, `${encoding}, ${size} bytes`);
+        await t.rejects(
+          decompress(encoding, compressed, size - 1),
+          DecompressedTooLargeError,
+          `${encoding}, ${size} bytes: the limit holds`,
+        );
+        await t.rejects(
+          decompress(encoding, compressed.subarray(0, compressed.length - 9), size),
+          CorruptCompressedMessageError,
+          `${encoding}, ${size} bytes: truncated`,
+        );
+      }
+    }
+  },
+);
 
 t.test('errors that are not about the data pass through', async (t) => {
   await t.rejects(decompress('gzip', 42 as unknown as Uint8Array, 10), {

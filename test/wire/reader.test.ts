@@ -219,6 +219,32 @@ t.test('strings: ASCII and UTF-8, short and long; invalid UTF-8 is an error', as
   t.throws(() => new Reader(badLong).string(), wireError('invalid UTF-8 in a string field', 1));
 });
 
+t.test(
+  'strings decoded natively: every ASCII byte exact, each kind of invalid UTF-8 refused',
+  async (t) => {
+    const allAscii = Buffer.from(Array.from({ length: 128 }, (_, i) => i));
+    const r = new Reader(Buffer.concat([hex('8001'), allAscii]));
+    t.equal(r.string(), String.fromCharCode(...allAscii), 'NUL to DEL, none changed');
+    const invalid: Array<[string, string]> = [
+      ['80', 'a lone continuation byte'],
+      ['e9', 'a Latin-1 é, not UTF-8'],
+      ['e282', 'a truncated 3-byte sequence'],
+      ['eda080', 'an encoded surrogate (U+D800)'],
+      ['f4908080', 'a code point above U+10FFFF'],
+      ['efbfbd80', 'U+FFFD followed by garbage'],
+    ];
+    for (const [bytes, what] of invalid) {
+      const body = hex(`61${bytes}62`);
+      const input = Buffer.concat([Buffer.from([body.length]), body]);
+      t.throws(
+        () => new Reader(input).string(),
+        wireError('invalid UTF-8 in a string field', 1),
+        what,
+      );
+    }
+  },
+);
+
 t.test('bytes are copied out of the input', async (t) => {
   const input = hex('03 010203 ff');
   const r = new Reader(input);

@@ -50,6 +50,8 @@ export { metadataGetter, tracingInterceptor } from './tracing.js';
 export interface StandardInterceptorOptions {
   /** Writes the line per call and the real errors behind INTERNAL (see createStderrLogger). */
   logger: CallLogger;
+  /** False leaves out the line per call (logging); the errors behind INTERNAL are still logged. */
+  accessLog?: boolean;
   /** From createMetrics(); without it no metrics are kept. */
   metrics?: Metrics;
   /** Default: the global tracer, a no-op unless the application installed an OpenTelemetry SDK. */
@@ -65,7 +67,7 @@ export interface StandardInterceptorOptions {
  *
  * 1. request id: first, so every later layer, the log line included, knows the id, and the client
  *    gets it back however the call ends (a refusal by auth or the rate limit too);
- * 2. logging: outside everything that can end a call, so its one line records the status the
+ * 2. logging (unless `accessLog` is false): outside everything that can end a call, so its one line records the status the
  *    client got, recovery's INTERNAL included, and the whole duration;
  * 3. recovery: outside the rest, so a bug in metrics, tracing, auth, the limiter or the handler is
  *    INTERNAL, logged once with its stack, and seen by logging as that final status;
@@ -75,11 +77,9 @@ export interface StandardInterceptorOptions {
  * 6. auth then 7. rate limit, as docs/contract.md §4 requires: the limiter keys on the verified `sub`.
  */
 export function standardInterceptors(options: StandardInterceptorOptions): ServerInterceptor[] {
-  const interceptors: ServerInterceptor[] = [
-    requestIdInterceptor(),
-    loggingInterceptor(options.logger),
-    recoveryInterceptor(options.logger),
-  ];
+  const interceptors: ServerInterceptor[] = [requestIdInterceptor()];
+  if (options.accessLog !== false) interceptors.push(loggingInterceptor(options.logger));
+  interceptors.push(recoveryInterceptor(options.logger));
   if (options.metrics !== undefined) interceptors.push(options.metrics.interceptor);
   interceptors.push(tracingInterceptor(options.tracer));
   if (options.auth !== undefined) interceptors.push(authInterceptor(options.auth));

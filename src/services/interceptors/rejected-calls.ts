@@ -15,8 +15,12 @@ import { REQUEST_ID_KEY } from './request-id.js';
 export function rejectedCallRecorder(options: {
   logger: CallLogger;
   metrics?: Metrics;
+  /** False: count the call but write no line (serve --access-log off). */
+  accessLog?: boolean;
 }): (call: RejectedCall) => void {
   return (call) => {
+    options.metrics?.countRejected(call.path, call.kind, call.code, call.durationMs / 1000);
+    if (options.accessLog === false) return;
     const requestId = call.responseHeaders[REQUEST_ID_KEY] ?? call.requestHeaders[REQUEST_ID_KEY];
     options.logger[levelOf(call.code)](
       {
@@ -31,6 +35,5 @@ export function rejectedCallRecorder(options: {
       },
       'call finished',
     );
-    options.metrics?.countRejected(call.path, call.kind, call.code, call.durationMs / 1000);
   };
 }
