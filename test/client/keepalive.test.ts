@@ -47,8 +47,7 @@ t.test('GOAWAY too_many_pings doubles keepaliveTimeMs', async (t) => {
 });
 
 t.test('keepalive options are checked', async (t) => {
-  t.throws(
-    () => handwireEchoClient(t, '127.0.0.1:1', { keepaliveTimeMs: -1 }),
-    /keepaliveTimeMs is -1/,
-  );
+  t.throws(() => handwireEchoClient(t, '127.0.0.1:1', { keepaliveTimeMs: -1 }), {
+    message: /keepaliveTimeMs must be a number of 0 or more, got -1/,
+  });
 });
