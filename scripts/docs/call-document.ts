@@ -58,10 +58,12 @@ const SECTIONS: Record<ScenarioName, Section> = {
   cancel: {
     heading: '5. A client stream cancelled midway: `BatchCreateUsers`',
     prose:
-      "The client streams two `CreateUserRequest`s, each in its own DATA frame, then its caller aborts the `AbortSignal`. What should go out is RST_STREAM `CANCEL` alone (RFC 9113 §6.4, PROTOCOL-HTTP2.md \"RST_STREAM\"), as grpc-go sends it. What does go out, as the trace shows, is first an empty DATA frame with END_STREAM and then the RST_STREAM: node:http2's `stream.close(code)`, which the client calls, ends the stream's writable side before resetting it. To the server an END_STREAM is a request stream that ended normally, so `BatchCreateUsers` ran and stored both users before the reset arrived (the script checks it: the store holds four users afterwards), and its answer was never sent. **This is a known bug of handwire's client**, kept visible here on purpose: a cancelled client stream must not look complete to the server.",
+      "The client streams two `CreateUserRequest`s, each in its own DATA frame, then its caller aborts the `AbortSignal`. What goes out is RST_STREAM `CANCEL` alone (RFC 9113 §6.4, PROTOCOL-HTTP2.md \"RST_STREAM\"), as grpc-go sends it: no END_STREAM before it, so the server never sees a request stream that ended normally. That takes care in node:http2: `stream.close(code)` ends the stream's writable side first (an empty DATA frame with END_STREAM, then the reset), so the client gives a stream that is still sending an `AbortSignal` when it opens it, and aborting that signal resets the stream with `CANCEL` and nothing else. On the server, node ends the request stream's readable side when the reset arrives too; the server reads that end on an aborted stream as the cancellation it is, not as the client's half-close. `BatchCreateUsers` applies a batch all together or not at all, so the handler's request stream fails with CANCELLED and nothing is stored (the script checks it: the store still holds its two users afterwards), and no answer is sent.",
     code: [
       ref('src/client/client.ts', 'clientStreamingCall'),
       ref('src/client/http2-call.ts', 'cancel'),
+      ref('src/client/stream-reset.ts', 'resetStream'),
+      ref('src/server/server-call.ts', 'onStreamEnd'),
       ref('src/server/server-call.ts', 'onStreamClose'),
     ],
   },

@@ -104,11 +104,11 @@ export async function runCallScenarios(): Promise<CallRun> {
       for await (const _ of users.ListUsers({ roleFilter: '', limit: 2 }));
     });
     const cancel = await recorder.step('cancel', () => cancelledUpload(recorder, users));
-    // The page says what this cancel did to the store (both users were stored): checked on every
-    // generation, so fixing the half-close before RST_STREAM fails here until the prose changes.
-    if (store.size !== 4)
+    // The page says what this cancel did to the store (nothing: the batch was cancelled before it
+    // was complete): checked on every generation, so a cancelled batch stored again fails here.
+    if (store.size !== 2)
       throw new Error(
-        `the cancelled upload left ${store.size} users, not 4: update the "cancel" prose in scripts/docs/call-document.ts`,
+        `the cancelled upload left ${store.size} users, not 2: a cancelled BatchCreateUsers must store nothing (see the "cancel" prose in scripts/docs/call-document.ts)`,
       );
     const error = await recorder.step('error', () =>
       users

@@ -3,11 +3,7 @@
 // messages.ts and responses.ts; statuscodes.md for the codes the client reports). A plain call
 // (no retry policy) is sent again once if the server never processed it (gRFC A6).
 
-import http2, {
-  type ClientHttp2Stream,
-  type IncomingHttpHeaders,
-  type IncomingHttpStatusHeader,
-} from 'node:http2';
+import type { ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
 import { GrpcError } from '../transport/grpc-error.js';
 import { GRPC_STATUS } from '../transport/headers.js';
 import { MessageReader } from '../transport/messages.js';
@@ -26,10 +22,9 @@ import { describeBrokenStream, describeFailedRequest } from './broken-stream.js'
 import type { ResponseSink } from './call-handle.js';
 import { type CallOptions, deadlineExceeded } from './call-options.js';
 import type { Channel } from './channel.js';
+import { resetStream, streamAbortFor } from './stream-reset.js';
 import type { Connection } from './subchannel.js';
 import { Waiters } from './waiters.js';
-
-const { NGHTTP2_CANCEL } = http2.constants;
 
 /** The call a stream carries, kept on the stream so one listener per event serves all calls. */
 const CALL = Symbol('handwire.client.call');
@@ -55,6 +50,8 @@ export class Http2Call<Req, Res> {
   private reader: MessageReader<Res> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pickAbort: AbortController | undefined;
+  /** Resets a stream still sending with RST_STREAM(CANCEL) alone (stream-reset.ts). */
+  private streamAbort: AbortController | undefined;
   /** Frames written before the stream exists (the session was still connecting). */
   private queued: Buffer[] | undefined;
   private endQueued = false;
@@ -220,8 +217,10 @@ export class Http2Call<Req, Res> {
     });
     let stream: ClientHttp2Stream;
     try {
-      // No options object: POST leaves the stream open by default, and node copies options.
-      stream = connection.session.request(headers);
+      // No options for a complete request: POST leaves the stream open, node copies options.
+      this.streamAbort = streamAbortFor(this.endQueued);
+      const signal = this.streamAbort?.signal;
+      stream = connection.session.request(headers, signal && { signal });
     } catch (error) {
       connection.release();
       this.connection = undefined;
@@ -370,9 +369,8 @@ export class Http2Call<Req, Res> {
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
     this.pickAbort?.abort();
     const stream = this.stream;
-    if (error !== undefined && stream !== undefined && !stream.closed) {
-      stream.close(NGHTTP2_CANCEL);
-    }
+    // The AbortError 'error' an abort makes is kept by onStreamError, unread: the call is over.
+    if (error !== undefined && stream !== undefined) resetStream(stream, this.streamAbort);
     this.queued = undefined;
     this.drainWaiters?.wake();
     this.sink.onEnd(error);

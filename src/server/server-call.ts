@@ -333,6 +333,10 @@ export class Http2ServerCall implements CallControl {
 
   /** END_STREAM: the end waits behind the request messages still being inflated. */
   private static onStreamEnd(this: CallStream): void {
+    // A client's RST_STREAM ends the readable side too (node pushes the end before 'close'), the
+    // stream then `aborted`: a cancelled request stream, which onStreamClose reports, not a
+    // complete one (else a cancelled client stream would be processed, a batch stored).
+    if (this.aborted) return;
     const call = this[CALL];
     call.reader.end(call.onRequestEnd);
   }
