@@ -3,6 +3,24 @@
 // standard server interceptors `handwire serve` runs (request id, logging, recovery, metrics,
 // tracing, auth, rate limit), each usable alone or all at once through standardInterceptors.
 
+export type {
+  HealthCheckRequest,
+  HealthCheckResponse,
+  HealthListResponse,
+} from '../wire/messages/health.js';
+export type {
+  ErrorResponse,
+  ExtensionNumberResponse,
+  ExtensionRequest,
+  FileDescriptorResponse,
+  ListServiceResponse,
+  MessageRequest,
+  MessageResponse,
+  ReflectionPackage,
+  ServerReflectionRequest,
+  ServerReflectionResponse,
+  ServiceResponse,
+} from '../wire/messages/reflection.js';
 export {
   addHealthService,
   HealthService,
@@ -37,7 +55,11 @@ export {
   startMetricsServer,
   tracingInterceptor,
 } from './interceptors/index.js';
-export { DescriptorPool, type DescriptorPoolOptions } from './reflection/descriptor-pool.js';
+export {
+  type DescribedFile,
+  DescriptorPool,
+  type DescriptorPoolOptions,
+} from './reflection/descriptor-pool.js';
 export {
   addReflectionService,
   type ReflectionOptions,
