@@ -154,9 +154,8 @@ t.test("Kafka's default port taken: serve warns and serves gRPC without Kafka", 
   });
   const serve = await startServe([], {}, { kafkaPort: 'default' });
   t.teardown(() => serve.stop('SIGKILL'));
-  await new Promise((resolve) => setTimeout(resolve, 100));
   t.match(
-    serve.stderr(),
+    await serve.waitForStderr(/is in use/),
     /the Kafka port 127\.0\.0\.1:9092 is in use .*serving gRPC without Kafka/,
   );
   t.notMatch(serve.stdout(), /serving Kafka/);

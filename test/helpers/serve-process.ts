@@ -18,6 +18,11 @@ export interface ServeProcess {
   kafkaAddress: string | undefined;
   stdout(): string;
   stderr(): string;
+  /**
+   * Resolves with stderr once it matches `pattern`; rejects after `timeoutMs` with what it holds.
+   * serve's log is batched (up to 100 ms or 4 KiB), so a line comes a moment after its cause.
+   */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -100,6 +105,16 @@ export async function startServe(
     metricsPort: metrics ? Number(metrics[1]) : undefined,
     stdout: () => stdout,
     stderr: () => stderr,
+    async waitForStderr(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(stderr)) {
+        if (Date.now() > deadline) {
+          throw new Error(`no ${pattern} in serve's stderr after ${timeoutMs} ms:\n${stderr}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return stderr;
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
