@@ -28,24 +28,30 @@ export interface ConnectionGuardPolicy {
   headersTimeoutMs: number;
 }
 
-/** Watches one connection; returns the function that stops watching (call it on 'close'). */
+/** Watches one connection (stop it with dispose() on the session's 'close'). */
 export function guardConnection(
   session: Http2Session,
   policy: ConnectionGuardPolicy,
   logger: GoAwayLogger,
   peer: string,
-): () => void {
-  const guard = new ConnectionGuard(session, policy, logger, peer);
-  return () => guard.dispose();
+): ConnectionGuard {
+  return new ConnectionGuard(session, policy, logger, peer);
 }
 
-class ConnectionGuard {
+/**
+ * The server tells the guard of each stream itself (Server.onStream, the call's 'aborted' and
+ * 'close'), reading and bumping the two public fields inline, so a well-behaved call runs no guard
+ * function at all: the guard stays off the road of one call (scripts/call-road.ts).
+ */
+export class ConnectionGuard {
   private resetsThisSecond = 0;
   private windowStart = Date.now();
-  private requestsSinceCheck = 0;
+  /** Streams opened since the last check; Server.onStream counts them. */
+  requestsSinceCheck = 0;
   private bytesReadAtCheck: number;
   private ackTimer: NodeJS.Timeout | undefined;
-  private cut = false;
+  /** True once the connection was cut off: Server.onStream refuses the streams still arriving. */
+  cut = false;
   private probedWhileQuiet = false;
   private readonly checkTimer: NodeJS.Timeout;
 
@@ -58,14 +64,11 @@ class ConnectionGuard {
     this.bytesReadAtCheck = bytesRead(session);
     this.checkTimer = setInterval(this.check, policy.headersTimeoutMs / 2);
     this.checkTimer.unref();
-    // Before the server's own listener, so a stream after the cut is refused, not served.
-    session.prependListener('stream', this.onStream);
   }
 
   dispose(): void {
     clearInterval(this.checkTimer);
     clearTimeout(this.ackTimer);
-    this.session.off('stream', this.onStream);
   }
 
   private cutOff(code: number, name: string, reason: string): void {
@@ -78,33 +81,13 @@ class ConnectionGuard {
     setImmediate(() => session.destroy());
   }
 
-  private readonly onStream = (stream: ServerHttp2Stream): void => {
-    if (this.cut) {
-      // nghttp2 hands over the rest of the read it is in; refuse those streams before the
-      // server starts a call for each (server.ts skips a stream that is already closed).
-      stream.on('error', ignoreError);
-      stream.close(constants.NGHTTP2_REFUSED_STREAM);
-      return;
-    }
-    this.requestsSinceCheck++;
-    // HEADERS and RST_STREAM often arrive in one read: the stream may be closed already.
-    if (stream.closed) {
-      this.countReset(stream);
-      return;
-    }
-    // 'aborted' comes at once, while nghttp2 is still in the read that carried the RST_STREAM;
-    // 'close' only after it (and is the one a stream whose request had ended gets).
-    let counted = false;
-    const count = (): void => {
-      if (counted) return;
-      counted = true;
-      this.countReset(stream);
-    };
-    stream.once('aborted', count);
-    stream.once('close', count);
-  };
+  /** A stream that arrived after the cut: nghttp2 hands over the rest of the read it is in. */
+  refuse(stream: ServerHttp2Stream): void {
+    stream.close(constants.NGHTTP2_REFUSED_STREAM);
+  }
 
-  private countReset(stream: ServerHttp2Stream): void {
+  /** A stream closed or aborted: counted when the peer reset it. */
+  countReset(stream: ServerHttp2Stream): void {
     // The server ends its calls with trailers, never with a reset of its own (a stream it
     // refuses never reaches 'stream'), and closes a finished stream with NO_ERROR (0): any other
     // code is the peer's RST_STREAM, or the session being torn down, when counting is moot.
@@ -161,9 +144,6 @@ class ConnectionGuard {
     this.bytesReadAtCheck = bytesRead(this.session);
   }
 }
-
-/** A refused stream's errors end in 'close' like any other's: nothing to do. */
-function ignoreError(): void {}
 
 /** Bytes read from the connection's socket so far (0 once it is gone). */
 function bytesRead(session: Http2Session): number {

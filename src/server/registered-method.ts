@@ -2,6 +2,7 @@
 // entry per /{service}/{method}), and what a call needs of its server: the contracts between the
 // method table, admission and the per-stream call, imported downward by each.
 
+import type { ServerHttp2Stream } from 'node:http2';
 import type { MethodDefinition } from '../transport/service-definition.js';
 import type { AnyHandler } from './handlers.js';
 import type { ServerNext } from './interceptor.js';
@@ -30,6 +31,8 @@ export interface CallEnvironment<Call> {
   onCallEnd(call: Call): void;
   /** Called once when the call's HTTP/2 stream closes: after its last DATA and trailers left. */
   onStreamClose(): void;
+  /** Called once for a stream the peer reset ('aborted', or a 'close' with an error code). */
+  onStreamReset(stream: ServerHttp2Stream): void;
   /** ServerOptions.onCallRejected: told of a call ended before it was dispatched. */
   readonly onCallRejected: ((call: RejectedCall) => void) | undefined;
 }

@@ -29,6 +29,8 @@ export class Http2ServerCall implements CallControl {
   trailerMetadata: Metadata | undefined;
   /** True once the status is decided: nothing more is read, written or dispatched. */
   finished = false;
+  /** The peer's reset of this stream was told to the connection guard (once, aborted or close). */
+  resetCounted = false;
   /** True once the handler (through the interceptors) has been called. */
   private dispatched = false;
 
@@ -93,6 +95,9 @@ export class Http2ServerCall implements CallControl {
     stream.on('data', Http2ServerCall.onStreamData);
     stream.on('end', Http2ServerCall.onStreamEnd);
     stream.on('close', Http2ServerCall.onStreamClose);
+    // 'aborted' comes at once, while nghttp2 is still in the read that carried the RST_STREAM, so
+    // a rapid-reset peer is cut off in time; 'close' covers a reset after the request had ended.
+    stream.on('aborted', Http2ServerCall.onStreamAborted);
     stream.on('wantTrailers', Http2ServerCall.onStreamWantTrailers);
     if (this.registered.requestStreams) {
       this.requestStream = new RequestStream(stream);
@@ -347,10 +352,20 @@ export class Http2ServerCall implements CallControl {
     this.sendTrailers(call.pendingTrailers ?? trailersFor(undefined, undefined));
   }
 
+  /** The peer reset the stream: the connection guard counts it (rapid reset, CVE-2023-44487). */
+  private static onStreamAborted(this: CallStream): void {
+    const call = this[CALL];
+    if (call.resetCounted) return;
+    call.resetCounted = true;
+    call.env.onStreamReset(this);
+  }
+
   /** The stream closed: normally after our trailers; before them, the client cancelled. */
   private static onStreamClose(this: CallStream): void {
     const call = this[CALL];
     call.env.onStreamClose();
+    // NO_ERROR (0) is a stream that ended with our trailers; any other code is a reset.
+    if (this.rstCode !== 0 && !call.resetCounted) Http2ServerCall.onStreamAborted.call(this);
     if (call.finished) return;
     call.finished = true;
     const reason = new GrpcError(Status.CANCELLED, 'the client cancelled the call');

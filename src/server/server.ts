@@ -21,7 +21,7 @@ import {
   takesRequestStream,
 } from '../transport/service-definition.js';
 import { refuseRequest } from './call-admission.js';
-import { guardConnection } from './connection-guard.js';
+import { type ConnectionGuard, guardConnection } from './connection-guard.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
@@ -67,6 +67,8 @@ interface SessionState {
   readonly calls: Set<Http2ServerCall>;
   /** What calls on this session run with; built once per connection, not once per call. */
   readonly env: CallEnvironment<Http2ServerCall>;
+  /** Rapid reset and stalled-connection protection (connection-guard.ts). */
+  readonly guard: ConnectionGuard;
 }
 
 export class Server {
@@ -282,9 +284,11 @@ export class Server {
       this.options.logger,
       peer,
     );
+    const guard = guardConnection(session, this.options, this.options.logger, peer);
     const state: SessionState = {
       manager,
       peer,
+      guard,
       calls: manager.calls,
       env: {
         maxReceiveMessageLength: this.options.maxReceiveMessageLength,
@@ -292,6 +296,7 @@ export class Server {
         earlyResponseHeaders: this.options.earlyResponseHeaders,
         onCallEnd: manager.callEnded,
         onStreamClose: manager.streamClosed,
+        onStreamReset: (stream) => guard.countReset(stream),
         onCallRejected: this.options.onCallRejected,
       },
     };
@@ -302,7 +307,6 @@ export class Server {
       session.destroy(new Error('the client did not complete the HTTP/2 handshake in time'));
     }, this.options.handshakeTimeoutMs);
     session.once('remoteSettings', () => clearTimeout(handshakeTimer));
-    const unguard = guardConnection(session, this.options, this.options.logger, peer);
 
     session.on('error', () => {
       // A broken connection (reset, protocol error) is followed by 'close'; calls on it are
@@ -310,7 +314,7 @@ export class Server {
     });
     session.once('close', () => {
       clearTimeout(handshakeTimer);
-      unguard();
+      guard.dispose();
       state.manager.dispose();
       this.sessions.delete(session);
       if (this.sessions.size === 0) for (const resolve of this.sessionsGone.splice(0)) resolve();
@@ -356,9 +360,23 @@ export class Server {
     // session torn down on a protocol error), and an 'error' event nobody listens to would end
     // the process. What ends a call is seen on 'close'.
     stream.on('error', ignoreStreamError);
-    // Refused by the connection guard, or already reset by the peer: no call to start.
-    if (stream.closed) return;
     const state = this.sessions.get(stream.session as Http2Session);
+    if (state !== undefined) {
+      // The connection guard's bookkeeping, inline so a well-behaved call runs none of its code.
+      const guard = state.guard;
+      if (guard.cut) {
+        guard.refuse(stream);
+        return;
+      }
+      guard.requestsSinceCheck++;
+      // HEADERS and RST_STREAM often arrive in one read: the stream may be reset already.
+      if (stream.closed) {
+        guard.countReset(stream);
+        return;
+      }
+    } else if (stream.closed) {
+      return;
+    }
     const admission = checkRequestHeaders(headers, this.methods, this.options.compression);
     if ('refused' in admission) {
       this.refuse(stream, headers, admission, state?.peer);
