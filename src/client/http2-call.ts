@@ -22,7 +22,7 @@ import { describeBrokenStream, describeFailedRequest } from './broken-stream.js'
 import type { ResponseSink } from './call-handle.js';
 import { type CallOptions, deadlineExceeded } from './call-options.js';
 import type { Channel } from './channel.js';
-import { resetStream, streamAbortFor } from './stream-reset.js';
+import { resetStream } from './stream-reset.js';
 import type { Connection } from './subchannel.js';
 import { Waiters } from './waiters.js';
 
@@ -218,7 +218,9 @@ export class Http2Call<Req, Res> {
     let stream: ClientHttp2Stream;
     try {
       // No options for a complete request: POST leaves the stream open, node copies options.
-      this.streamAbort = streamAbortFor(this.endQueued);
+      // The signal lets resetStream send RST_STREAM(CANCEL) alone (stream-reset.ts). A request
+      // already complete (unary, server streaming) has no open side to end by mistake: none there.
+      this.streamAbort = this.endQueued ? undefined : new AbortController();
       const signal = this.streamAbort?.signal;
       stream = connection.session.request(headers, signal && { signal });
     } catch (error) {

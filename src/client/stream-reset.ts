@@ -12,14 +12,6 @@ import http2, { type ClientHttp2Stream } from 'node:http2';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
-/**
- * The controller whose signal goes to `session.request`. A request already complete (unary,
- * server streaming) has no open side to end by mistake, so it needs none: no allocation there.
- */
-export function streamAbortFor(requestComplete: boolean): AbortController | undefined {
-  return requestComplete ? undefined : new AbortController();
-}
-
 /** Resets an open stream with CANCEL. The abort's AbortError 'error' is the caller's to ignore. */
 export function resetStream(stream: ClientHttp2Stream, abort: AbortController | undefined): void {
   if (stream.closed) return;
