@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { demoUserId } from '../src/cli/demo-data.js';
 import { fmt, median } from './lib/figures.js';
-import { startBenchServer, startServerProcess, stopServerProcess } from './lib/server-process.js';
+import { startBenchServer, startShippedServe, stopServerProcess } from './lib/server-process.js';
 import { addSummaryRow } from './lib/summary.js';
 
 const run = promisify(execFile);
@@ -93,22 +93,7 @@ const LOADS: LoadCase[] = [
 const SERVERS = [
   {
     name: 'handwire serve',
-    async start() {
-      const { child, listeningOn } = await startServerProcess(
-        'taskset',
-        [
-          ...['-c', '0', process.execPath, here('../dist/cli/main.js')],
-          ...['serve', '--demo', '--no-kafka', '--port', '0'],
-        ],
-        {
-          name: 'handwire serve',
-          stderr: 'ignore',
-          listening: /serving gRPC \(h2c\) on 127\.0\.0\.1:(\d+)/,
-          startLimitMs: 20_000,
-        },
-      );
-      return { child, port: Number(listeningOn) };
-    },
+    start: startShippedServe,
   },
   { name: '@grpc/grpc-js', start: () => startBenchServer(here('servers/grpc-js-users.mjs')) },
 ] as const;

@@ -29,7 +29,7 @@ import { fmt, median } from './lib/figures.js';
 import {
   BENCH_SERVERS,
   startBenchServer,
-  startServerProcess,
+  startShippedServe,
   stopServerProcess,
 } from './lib/server-process.js';
 import { addSummaryRow } from './lib/summary.js';
@@ -61,22 +61,7 @@ const UNARY_SERVERS: UnaryServer[] = [
     streams: false,
     userId: demoUserId(0),
     username: 'demo0000',
-    async start() {
-      const { child, listeningOn } = await startServerProcess(
-        'taskset',
-        [
-          ...['-c', '0', process.execPath, here('../dist/cli/main.js')],
-          ...['serve', '--demo', '--no-kafka', '--port', '0'],
-        ],
-        {
-          name: 'handwire serve',
-          stderr: 'ignore',
-          listening: /serving gRPC \(h2c\) on 127\.0\.0\.1:(\d+)/,
-          startLimitMs: 20_000,
-        },
-      );
-      return { child, port: Number(listeningOn) };
-    },
+    start: startShippedServe,
   },
 ];
 

@@ -79,3 +79,22 @@ export async function stopServerProcess(child: ChildProcess, killAfterMs = 3000)
   await once(child, 'exit');
   clearTimeout(timer);
 }
+
+/**
+ * `handwire serve --demo` as users run it (the built CLI, no Kafka), pinned to core 0 like the
+ * other servers: the figure performance people get from ghz or h2load.
+ */
+export async function startShippedServe(): Promise<{ child: ChildProcess; port: number }> {
+  const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  const { child, listeningOn } = await startServerProcess(
+    'taskset',
+    ['-c', '0', process.execPath, main, 'serve', '--demo', '--no-kafka', '--port', '0'],
+    {
+      name: 'handwire serve',
+      stderr: 'ignore',
+      listening: /serving gRPC \(h2c\) on 127\.0\.0\.1:(\d+)/,
+      startLimitMs: 20_000,
+    },
+  );
+  return { child, port: Number(listeningOn) };
+}
