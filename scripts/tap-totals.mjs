@@ -31,7 +31,9 @@ for (let i = 0; i < lines.length; i++) {
   if (!failed || / # (TODO|SKIP)\b/i.test(line)) continue;
   const depth = failed[1].length / 4;
   // A result with failing children under it is only their parent: report the children.
-  if (failures.some((f) => f.depth > depth && f.under.startsWith(path.slice(0, depth).join(' › ')))) {
+  if (
+    failures.some((f) => f.depth > depth && f.under.startsWith(path.slice(0, depth).join(' › ')))
+  ) {
     continue;
   }
   let why = '';
@@ -52,7 +54,9 @@ const count = (name) => Number(totals[2].match(new RegExp(`${name}: (\\d+)`))?.[
 if (failures.length > 0) {
   console.log('failed:');
   for (const f of failures.slice(0, 40)) {
-    console.log(`  ${[f.under, f.name].filter(Boolean).join(' › ')}${f.why ? `\n      ${f.why}` : ''}`);
+    console.log(
+      `  ${[f.under, f.name].filter(Boolean).join(' › ')}${f.why ? `\n      ${f.why}` : ''}`,
+    );
   }
   if (failures.length > 40) console.log(`  … and ${failures.length - 40} more`);
 }
