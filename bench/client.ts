@@ -4,17 +4,19 @@
 // Usage: npm run bench -- client [--seconds S] [--rounds N] [--inflight C] [--stream-messages M]
 //
 // Unary: each client keeps C (100) GetUser calls in flight for S (10) seconds after a 2 s warm-up
-// and reports calls/s and p50/p99 latency. Server streaming: one ListUsers stream of M
-// (1,000,000) users received by the handwire client and by the grpc-js client. Clients and
-// servers are compiled JavaScript (dist/) in their own processes, each server pinned to core 0
-// (`taskset -c 0`) and each client to core 1; clients alternate within each round, the order
-// rotating each round, and each figure is the median of the rounds.
+// and reports calls/s and p50/p99 latency. Server streaming: after one unmeasured warm-up stream,
+// one ListUsers stream of M (1,000,000) users received by the handwire client and by the grpc-js
+// client, each reporting msgs/s and its own CPU µs per message. Clients and servers are compiled
+// JavaScript (dist/) in their own processes, each server pinned to core 0 (`taskset -c 0`) and each
+// client to core 1; clients alternate within each round, the order rotating each round, and each
+// figure is the median of the rounds.
 
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fmt, median } from './lib/figures.js';
 import { BENCH_SERVERS, startBenchServer, stopServerProcess } from './lib/server-process.js';
+import { addSummaryRow } from './lib/summary.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -73,10 +75,114 @@ async function runClient<T>(
   return JSON.parse(match[1]!) as T;
 }
 
+/** The key of one figure list: figures[key(server, client)] holds one value per round. */
+const key = (server: string, client: string) => `${server}|${client}`;
+
+/** The median of a's per-round ratio to b (a shared machine drifts between rounds more than within one). */
+function ratio(figures: Map<string, number[]>, a: string, b: string): number {
+  const base = figures.get(b)!;
+  return median(figures.get(a)!.map((value, round) => value / base[round]!));
+}
+
 interface UnaryResult {
   callsPerSecond: number;
   p50: number;
   p99: number;
+}
+
+interface StreamResult {
+  received: number;
+  seconds: number;
+  /** The client process's CPU time (user + system) over the stream. */
+  cpuMicros: number;
+}
+
+/** Per server and client, one value per round: messages/s, and client CPU µs per message. */
+interface StreamFigures {
+  rates: Map<string, number[]>;
+  cpu: Map<string, number[]>;
+}
+
+/**
+ * One round of server streaming against one server. The server first sends one unmeasured
+ * stream: its streaming path is cold after the unary runs, and a fresh grpc-js server spent up to
+ * 40% more CPU on its first 200,000 messages than on the next ones, which the first client
+ * measured used to pay alone (it was always handwire). The clients then take turns in an order that rotates
+ * each round, like the unary ones.
+ */
+async function runStreams(
+  server: string,
+  port: number,
+  round: number,
+  options: Options,
+  figures: StreamFigures,
+): Promise<void> {
+  const warmUp = Math.max(1, Math.min(options.streamMessages, 100_000));
+  await runClient<StreamResult>(STREAM_CLIENTS[0].script, [port, warmUp], 300_000);
+  const order = STREAM_CLIENTS.map((_, i) => STREAM_CLIENTS[(i + round) % STREAM_CLIENTS.length]!);
+  for (const client of order) {
+    const result = await runClient<StreamResult>(
+      client.script,
+      [port, options.streamMessages],
+      300_000,
+    );
+    if (result.received !== options.streamMessages) {
+      throw new Error(`${client.name} got ${result.received} of ${options.streamMessages}`);
+    }
+    const rate = result.received / result.seconds;
+    const cpuPerMessage = result.cpuMicros / result.received;
+    push(figures.rates, key(server, client.name), rate);
+    push(figures.cpu, key(server, client.name), cpuPerMessage);
+    console.error(
+      `round ${round + 1}: server ${server}, stream to ${client.name}: ` +
+        `${fmt(rate)} msgs/s, client CPU ${fmt(cpuPerMessage, 2)} µs/msg`,
+    );
+  }
+}
+
+/**
+ * The streaming table and its summary rows. Both figures matter: msgs/s is what a user sees, but
+ * when the server is the slower side (grpc-js sends each message in its own DATA frame) both
+ * clients mostly wait, and msgs/s measures the server and the machine's noise; the client's CPU
+ * per message is what the client itself costs.
+ */
+function printStreams(options: Options, figures: StreamFigures): void {
+  console.log(
+    `\nServer streaming: ${fmt(options.streamMessages)} users received, median of ${options.rounds}`,
+  );
+  console.log(
+    'server           client             msgs/s   vs grpc-js   client CPU µs/msg   vs grpc-js',
+  );
+  for (const server of BENCH_SERVERS.filter((s) => s.streams)) {
+    const grpcJs = key(server.name, '@grpc/grpc-js');
+    for (const client of STREAM_CLIENTS) {
+      const k = key(server.name, client.name);
+      console.log(
+        `${server.name.padEnd(17)}${client.name.padEnd(17)}${fmt(median(figures.rates.get(k)!)).padStart(9)}` +
+          `${fmt(ratio(figures.rates, k, grpcJs), 2).padStart(13)}` +
+          `${fmt(median(figures.cpu.get(k)!), 2).padStart(20)}` +
+          `${fmt(ratio(figures.cpu, k, grpcJs), 2).padStart(13)}`,
+      );
+    }
+    const handwire = key(server.name, 'handwire');
+    const peer = { peerName: '@grpc/grpc-js client' };
+    addSummaryRow({
+      figure: `ListUsers stream of ${fmt(options.streamMessages)} from a ${server.name} server, received by the client`,
+      unit: 'msgs/s',
+      handwire: median(figures.rates.get(handwire)!),
+      ...peer,
+      peer: median(figures.rates.get(grpcJs)!),
+      target: { ratio: 1, atLeast: true },
+    });
+    addSummaryRow({
+      figure: `ListUsers stream from a ${server.name} server, client CPU`,
+      unit: 'µs/msg',
+      handwire: median(figures.cpu.get(handwire)!),
+      ...peer,
+      peer: median(figures.cpu.get(grpcJs)!),
+      target: { ratio: 1, atLeast: false },
+    });
+  }
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -85,8 +191,7 @@ export async function main(args: string[]): Promise<void> {
   const rates = new Map<string, number[]>();
   const p50s = new Map<string, number[]>();
   const p99s = new Map<string, number[]>();
-  const streams = new Map<string, number[]>();
-  const key = (server: string, client: string) => `${server}|${client}`;
+  const streams: StreamFigures = { rates: new Map(), cpu: new Map() };
   for (let round = 0; round < options.rounds; round++) {
     for (const server of BENCH_SERVERS) {
       const { child, port } = await startBenchServer(server.script);
@@ -106,34 +211,13 @@ export async function main(args: string[]): Promise<void> {
               `${fmt(result.callsPerSecond)} calls/s, p50/p99 ${result.p50}/${result.p99} µs`,
           );
         }
-        if (server.streams) {
-          for (const client of STREAM_CLIENTS) {
-            const result = await runClient<{ received: number; seconds: number }>(
-              client.script,
-              [port, options.streamMessages],
-              300_000,
-            );
-            if (result.received !== options.streamMessages) {
-              throw new Error(`${client.name} got ${result.received} of ${options.streamMessages}`);
-            }
-            push(streams, key(server.name, client.name), result.received / result.seconds);
-            console.error(
-              `round ${round + 1}: server ${server.name}, stream to ${client.name}: ` +
-                `${fmt(result.received / result.seconds)} msgs/s`,
-            );
-          }
-        }
+        if (server.streams) await runStreams(server.name, port, round, options, streams);
       } finally {
         await stopServerProcess(child);
       }
     }
   }
 
-  // Ratios within each round (a shared machine drifts between rounds more than within one).
-  const ratio = (figures: Map<string, number[]>, a: string, b: string) => {
-    const base = figures.get(b)!;
-    return median(figures.get(a)!.map((value, round) => value / base[round]!));
-  };
   console.log(
     `\nUnary GetUser, ${options.inflight} calls in flight, ${options.seconds} s, median of ${options.rounds} rounds`,
   );
@@ -151,17 +235,7 @@ export async function main(args: string[]): Promise<void> {
       );
     }
   }
-  console.log(
-    `\nServer streaming: ${fmt(options.streamMessages)} users received, median of ${options.rounds}`,
-  );
-  for (const server of BENCH_SERVERS.filter((s) => s.streams)) {
-    const handwire = key(server.name, 'handwire');
-    const grpcJs = key(server.name, '@grpc/grpc-js');
-    console.log(
-      `server ${server.name.padEnd(15)} handwire client ${fmt(median(streams.get(handwire)!)).padStart(9)} msgs/s ` +
-        `(${fmt(ratio(streams, handwire, grpcJs), 2)}× grpc-js), grpc-js client ${fmt(median(streams.get(grpcJs)!)).padStart(9)} msgs/s`,
-    );
-  }
+  printStreams(options, streams);
 }
 
 function push(map: Map<string, number[]>, name: string, value: number): void {

@@ -1,5 +1,5 @@
-// Benchmark client: @grpc/grpc-js receives one ListUsers stream of N users and reports messages/s.
-// Usage: node grpc-js-stream.mjs PORT N
+// Benchmark client: @grpc/grpc-js receives one ListUsers stream of N users and reports messages/s
+// and the CPU time it spent (user + system, µs). Usage: node grpc-js-stream.mjs PORT N
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
@@ -24,6 +24,7 @@ const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()
   'grpc.max_receive_message_length': -1,
 });
 const started = process.hrtime.bigint();
+const cpuAtStart = process.cpuUsage();
 let received = 0;
 const call = client.ListUsers({ limit: count });
 call.on('data', () => {
@@ -35,6 +36,8 @@ call.on('error', (error) => {
 });
 call.on('end', () => {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`RESULT ${JSON.stringify({ received, seconds })}\n`);
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuMicros = cpu.user + cpu.system;
+  process.stdout.write(`RESULT ${JSON.stringify({ received, seconds, cpuMicros })}\n`);
   client.close();
 });

@@ -1,5 +1,6 @@
 // Benchmark client: the handwire client (compiled, from dist/) receives one ListUsers stream of
-// N users and reports messages/s, like grpc-js-stream.mjs. Usage: node handwire-stream.mjs PORT N
+// N users and reports messages/s and the CPU time it spent (user + system, µs), like
+// grpc-js-stream.mjs. Usage: node handwire-stream.mjs PORT N
 import { createChannel } from '../../dist/client/channel.js';
 import { createClient } from '../../dist/client/client.js';
 import { method } from '../../dist/transport/service-definition.js';
@@ -21,8 +22,11 @@ const service = {
 const channel = createChannel(`127.0.0.1:${port}`, { maxReceiveMessageLength: 1 << 30 });
 const client = createClient(service, channel);
 const started = process.hrtime.bigint();
+const cpuAtStart = process.cpuUsage();
 let received = 0;
 for await (const _ of client.ListUsers({ roleFilter: '', limit: count })) received++;
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`RESULT ${JSON.stringify({ received, seconds })}\n`);
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuMicros = cpu.user + cpu.system;
+process.stdout.write(`RESULT ${JSON.stringify({ received, seconds, cpuMicros })}\n`);
 channel.close();
