@@ -8,25 +8,38 @@
 // the bare chain's (the handler alone), measured in the same round. The cases alternate within a
 // round and each figure is the median of R rounds. The logger writes pino's JSON lines to
 // /dev/null through the same asynchronous sonic-boom destination `handwire serve` uses for stderr.
+//
+// The interceptors measured are the compiled ones in dist/ (`npm run bench` builds first), as
+// `handwire serve` runs them, not src/ through tsx: tsx compiles with esbuild's keepNames, which
+// wraps every function expression in a `__name(…)` call, and made the closures each call creates
+// cost about twice what they cost in the server.
 
 import pino from 'pino';
-import { ServerCallContext } from '../src/server/call-context.js';
-import {
-  composeInterceptors,
-  handlerAsNext,
-  type ServerInterceptor,
-} from '../src/server/interceptor.js';
-import {
+import type { ServerInterceptor } from '../src/server/interceptor.js';
+import { fmt, median } from './lib/figures.js';
+
+/** A module of dist/, typed as its source (a clean clone has no dist/ until it builds). */
+const compiled = <Module>(path: string): Promise<Module> =>
+  import(new URL(`../dist/${path}`, import.meta.url).href) as Promise<Module>;
+const { ServerCallContext } =
+  await compiled<typeof import('../src/server/call-context.js')>('server/call-context.js');
+const { composeInterceptors, handlerAsNext } =
+  await compiled<typeof import('../src/server/interceptor.js')>('server/interceptor.js');
+const {
   createMetrics,
   loggingInterceptor,
   recoveryInterceptor,
   requestIdInterceptor,
   standardInterceptors,
   tracingInterceptor,
-} from '../src/services/interceptors/index.js';
-import { method } from '../src/transport/service-definition.js';
-import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
-import { fmt, median } from './lib/figures.js';
+} = await compiled<typeof import('../src/services/interceptors/index.js')>(
+  'services/interceptors/index.js',
+);
+const { method } = await compiled<typeof import('../src/transport/service-definition.js')>(
+  'transport/service-definition.js',
+);
+const { GetUserRequestCodec, UserCodec } =
+  await compiled<typeof import('../src/wire/messages/user.js')>('wire/messages/user.js');
 
 interface Options {
   calls: number;
