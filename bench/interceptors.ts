@@ -6,15 +6,14 @@
 // Each case runs N unary calls through a chain around a handler that returns at once, on a fresh
 // ServerCallContext per call (as the server makes one); "cost" is the case's time per call less
 // the bare chain's (the handler alone), measured in the same round. The cases alternate within a
-// round and each figure is the median of R rounds. The logger writes pino's JSON lines to
-// /dev/null through the same asynchronous sonic-boom destination `handwire serve` uses for stderr.
+// round and each figure is the median of R rounds. The logger is `handwire serve`'s own
+// (createStderrLogger: pino, batched asynchronous writes), writing to /dev/null instead of stderr.
 //
 // The interceptors measured are the compiled ones in dist/ (`npm run bench` builds first), as
 // `handwire serve` runs them, not src/ through tsx: tsx compiles with esbuild's keepNames, which
 // wraps every function expression in a `__name(…)` call, and made the closures each call creates
 // cost about twice what they cost in the server.
 
-import pino from 'pino';
 import type { ServerInterceptor } from '../src/server/interceptor.js';
 import { fmt, median } from './lib/figures.js';
 
@@ -27,6 +26,7 @@ const { composeInterceptors, handlerAsNext } =
   await compiled<typeof import('../src/server/interceptor.js')>('server/interceptor.js');
 const {
   createMetrics,
+  createStderrLogger,
   loggingInterceptor,
   recoveryInterceptor,
   requestIdInterceptor,
@@ -106,8 +106,8 @@ async function timeChain(interceptors: ServerInterceptor[], calls: number): Prom
 
 export async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  const destination = pino.destination({ dest: '/dev/null', sync: false });
-  const logger = pino({}, destination);
+  // serve's own logger (sonic-boom in buffer mode, batched), writing to /dev/null.
+  const logger = createStderrLogger({}, '/dev/null');
   const metrics = createMetrics(undefined, { defaultMetrics: false });
   const cases: { name: string; interceptors: ServerInterceptor[] }[] = [
     { name: 'handler alone', interceptors: [] },
@@ -123,7 +123,9 @@ export async function main(args: string[]): Promise<void> {
     { name: 'serve --metrics-port', interceptors: standardInterceptors({ logger, metrics }) },
     {
       name: 'serve --log-level warn',
-      interceptors: standardInterceptors({ logger: pino({ level: 'warn' }, destination) }),
+      interceptors: standardInterceptors({
+        logger: createStderrLogger({ level: 'warn' }, '/dev/null'),
+      }),
     },
     {
       name: 'serve --access-log off',
@@ -139,7 +141,7 @@ export async function main(args: string[]): Promise<void> {
       perCall.get(c.name)!.push(await timeChain(c.interceptors, options.calls));
     }
   }
-  destination.flushSync();
+  logger.flush();
   const bare = perCall.get('handler alone')!;
   console.log(
     `\nInterceptor cost per unary call, ${fmt(options.calls)} calls, median of ${options.rounds} rounds`,
