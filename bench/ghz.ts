@@ -151,8 +151,14 @@ async function ghzRun(pid: number, port: number, load: LoadCase, scale: number):
   return { cpuMicrosPerCall: (cpu * 1e6) / calls, p50Ms: latencyMs(50), p99Ms: latencyMs(99) };
 }
 
-/** Runs every load on every server, in an order rotated each round; the medians per load and server. */
-export async function measureGhz(options: Options): Promise<Map<string, Map<ServerName, Figures>>> {
+/** Per load: the medians per server, and the median of each round's CPU ratio to grpc-js. */
+interface GhzResults {
+  medians: Map<string, Map<ServerName, Figures>>;
+  ratiosToPeer: Map<string, Map<ServerName, number>>;
+}
+
+/** Runs every load on every server, in an order rotated each round. */
+export async function measureGhz(options: Options): Promise<GhzResults> {
   const results = new Map<string, Map<ServerName, Figures[]>>();
   for (let round = 0; round < options.rounds; round++) {
     // Rotate the order each round so no server always runs first (or last) on a warm machine.
@@ -178,18 +184,27 @@ export async function measureGhz(options: Options): Promise<Map<string, Map<Serv
     }
   }
   const medians = new Map<string, Map<ServerName, Figures>>();
+  const ratiosToPeer = new Map<string, Map<ServerName, number>>();
   for (const [load, byServer] of results) {
     const summary = new Map<ServerName, Figures>();
+    const ratios = new Map<ServerName, number>();
+    const peer = byServer.get('@grpc/grpc-js')!;
     for (const [server, list] of byServer) {
       summary.set(server, {
         cpuMicrosPerCall: median(list.map((f) => f.cpuMicrosPerCall)),
         p50Ms: median(list.map((f) => f.p50Ms)),
         p99Ms: median(list.map((f) => f.p99Ms)),
       });
+      // Within a round the servers ran a minute apart; a shared machine drifts more between rounds.
+      ratios.set(
+        server,
+        median(list.map((f, round) => f.cpuMicrosPerCall / peer[round]!.cpuMicrosPerCall)),
+      );
     }
     medians.set(load, summary);
+    ratiosToPeer.set(load, ratios);
   }
-  return medians;
+  return { medians, ratiosToPeer };
 }
 
 /** The CPU target: handwire serve at most this share of grpc-js's CPU per call. */
@@ -202,11 +217,12 @@ export async function main(args: string[]): Promise<void> {
   } catch {
     throw new Error(`ghz is not at ${GHZ}: .ci/run installs it into .tools/bin`);
   }
-  const medians = await measureGhz(options);
+  const { medians, ratiosToPeer } = await measureGhz(options);
   console.log(
     `\nghz --rps fixed, -n bounded, server CPU µs per call, median of ${options.rounds} rounds; ` +
       `target: handwire serve ≤ ${CPU_TARGET}× grpc-js; "floor" is the bare node:http2 server's share, ` +
-      'above the target means no node:http2 server can meet it',
+      'above the target means no node:http2 server can meet it; the ratios are the median of ' +
+      "each round's (the summary table's are of the medians)",
   );
   console.log(
     'call                    handwire  grpc-js     bare   handwire/grpc-js   floor/grpc-js   met   reachable',
@@ -218,8 +234,8 @@ export async function main(args: string[]): Promise<void> {
       of('@grpc/grpc-js'),
       of('bare node:http2'),
     ];
-    const ratio = handwire.cpuMicrosPerCall / peer.cpuMicrosPerCall;
-    const floor = bare.cpuMicrosPerCall / peer.cpuMicrosPerCall;
+    const ratio = ratiosToPeer.get(load.name)!.get('handwire serve')!;
+    const floor = ratiosToPeer.get(load.name)!.get('bare node:http2')!;
     console.log(
       `${load.name.padEnd(22)}${fmt(handwire.cpuMicrosPerCall, 1).padStart(10)}` +
         `${fmt(peer.cpuMicrosPerCall, 1).padStart(9)}${fmt(bare.cpuMicrosPerCall, 1).padStart(9)}` +
