@@ -6,27 +6,40 @@
 // Each case runs N unary calls through a chain around a handler that returns at once, on a fresh
 // ServerCallContext per call (as the server makes one); "cost" is the case's time per call less
 // the bare chain's (the handler alone), measured in the same round. The cases alternate within a
-// round and each figure is the median of R rounds. The logger writes pino's JSON lines to
-// /dev/null through the same asynchronous sonic-boom destination `handwire serve` uses for stderr.
+// round and each figure is the median of R rounds. The logger is `handwire serve`'s own
+// (createStderrLogger: pino, batched asynchronous writes), writing to /dev/null instead of stderr.
+//
+// The interceptors measured are the compiled ones in dist/ (`npm run bench` builds first), as
+// `handwire serve` runs them, not src/ through tsx: tsx compiles with esbuild's keepNames, which
+// wraps every function expression in a `__name(…)` call, and made the closures each call creates
+// cost about twice what they cost in the server.
 
-import pino from 'pino';
-import { ServerCallContext } from '../src/server/call-context.js';
-import {
-  composeInterceptors,
-  handlerAsNext,
-  type ServerInterceptor,
-} from '../src/server/interceptor.js';
-import {
+import type { ServerInterceptor } from '../src/server/interceptor.js';
+import { fmt, median } from './lib/figures.js';
+
+/** A module of dist/, typed as its source (a clean clone has no dist/ until it builds). */
+const compiled = <Module>(path: string): Promise<Module> =>
+  import(new URL(`../dist/${path}`, import.meta.url).href) as Promise<Module>;
+const { ServerCallContext } =
+  await compiled<typeof import('../src/server/call-context.js')>('server/call-context.js');
+const { composeInterceptors, handlerAsNext } =
+  await compiled<typeof import('../src/server/interceptor.js')>('server/interceptor.js');
+const {
   createMetrics,
+  createStderrLogger,
   loggingInterceptor,
   recoveryInterceptor,
   requestIdInterceptor,
   standardInterceptors,
   tracingInterceptor,
-} from '../src/services/interceptors/index.js';
-import { method } from '../src/transport/service-definition.js';
-import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
-import { fmt, median } from './lib/figures.js';
+} = await compiled<typeof import('../src/services/interceptors/index.js')>(
+  'services/interceptors/index.js',
+);
+const { method } = await compiled<typeof import('../src/transport/service-definition.js')>(
+  'transport/service-definition.js',
+);
+const { GetUserRequestCodec, UserCodec } =
+  await compiled<typeof import('../src/wire/messages/user.js')>('wire/messages/user.js');
 
 interface Options {
   calls: number;
@@ -93,8 +106,8 @@ async function timeChain(interceptors: ServerInterceptor[], calls: number): Prom
 
 export async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  const destination = pino.destination({ dest: '/dev/null', sync: false });
-  const logger = pino({}, destination);
+  // serve's own logger (sonic-boom in buffer mode, batched), writing to /dev/null.
+  const logger = createStderrLogger({}, '/dev/null');
   const metrics = createMetrics(undefined, { defaultMetrics: false });
   const cases: { name: string; interceptors: ServerInterceptor[] }[] = [
     { name: 'handler alone', interceptors: [] },
@@ -110,7 +123,9 @@ export async function main(args: string[]): Promise<void> {
     { name: 'serve --metrics-port', interceptors: standardInterceptors({ logger, metrics }) },
     {
       name: 'serve --log-level warn',
-      interceptors: standardInterceptors({ logger: pino({ level: 'warn' }, destination) }),
+      interceptors: standardInterceptors({
+        logger: createStderrLogger({ level: 'warn' }, '/dev/null'),
+      }),
     },
     {
       name: 'serve --access-log off',
@@ -126,7 +141,7 @@ export async function main(args: string[]): Promise<void> {
       perCall.get(c.name)!.push(await timeChain(c.interceptors, options.calls));
     }
   }
-  destination.flushSync();
+  logger.flush();
   const bare = perCall.get('handler alone')!;
   console.log(
     `\nInterceptor cost per unary call, ${fmt(options.calls)} calls, median of ${options.rounds} rounds`,

@@ -70,6 +70,21 @@ export class ServerCallContext {
     return this.requestMetadata;
   }
 
+  /**
+   * The first value of text metadata `key` (lower case, not -bin), as `metadata.get(key)` gives
+   * it, read from the request headers without building `metadata` when nothing has yet: the
+   * request-id interceptor reads one key of every call, and building all of the metadata for it
+   * was a third of a µs per call. Unlike `metadata`, never throws for another key's malformed
+   * -bin value.
+   */
+  metadataText(key: string): string | undefined {
+    if (this.requestMetadata !== undefined) {
+      const value = this.requestMetadata.get(key);
+      return typeof value === 'string' ? value : undefined;
+    }
+    return Metadata.firstTextFromHttp2Headers(this.requestHeaders, key);
+  }
+
   /** Metadata sent with the response headers (before the first message); add to it. */
   get responseHeaders(): Metadata {
     this.control.headerMetadata ??= new Metadata();
