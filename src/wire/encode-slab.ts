@@ -1,0 +1,48 @@
+// The slab encodeMessage and encodeFrame write into: one pass per message, no sizing pass, and no
+// copy out (protobuf.dev "Encoding" leaves the buffering to the implementation).
+//
+// Messages are written one after another into a shared buffer (the slab), and each is handed out
+// as a Buffer viewing its own bytes, as Buffer.allocUnsafe hands out pieces of Node's 8 KiB pool.
+// A message that outgrows what is left of the slab moves, part written, into a buffer twice its
+// size (Writer.grow), which becomes the slab. Measured on `npm run bench -- codec`: sizing a User
+// first cost about a quarter of its encode, and copying a finished message out of a scratch buffer
+// cost 7% of the 1,000-error MigrationReport's encode (docs/codec-performance.md).
+//
+// What that means for a caller: the Buffer returned may share its ArrayBuffer with other encoded
+// messages (never their bytes), exactly as a small Buffer.allocUnsafe does; a message kept for long
+// keeps its slab alive, at most SLAB_BYTES or twice its own size.
+
+import { Writer } from './writer.js';
+
+/** A new slab's size: small messages share one; a larger message grows into a buffer of its own. */
+const SLAB_BYTES = 16 * 1024;
+
+/** A slab with less room than this left is retired before a message begins. */
+const MIN_ROOM_BYTES = 512;
+
+/** The slab's writer when no encode is using it; null while one is (an encode inside a codec). */
+let idle: Writer | null = null;
+
+/** A writer positioned at the start of a new message in the slab. */
+export function beginMessage(): Writer {
+  let writer = idle;
+  idle = null;
+  // Another encode running inside a codec's write (idle is null then) gets a slab of its own.
+  if (writer === null || writer.buf.length - writer.pos < MIN_ROOM_BYTES) {
+    writer = new Writer(Buffer.allocUnsafe(SLAB_BYTES), 0, true);
+  }
+  writer.start = writer.pos;
+  return writer;
+}
+
+/**
+ * The message just written, as a view of the slab; the next message begins after it, on an
+ * 8-byte boundary as in Node's pool. A writer whose codec threw is not returned here: it is
+ * dropped, with the part-written message, and the next encode starts a new slab.
+ */
+export function endMessage(writer: Writer): Buffer {
+  const message = writer.buf.subarray(writer.start, writer.pos);
+  writer.pos = Math.min((writer.pos + 7) & ~7, writer.buf.length);
+  idle = writer;
+  return message;
+}
