@@ -23,6 +23,15 @@ import { WireType } from './wire-types.js';
 /** How deeply messages (and groups) may nest before decoding gives up, as in protobuf C++. */
 export const MAX_DEPTH = 100;
 
+/** Strings up to this long are checked for ASCII in JavaScript; longer ones go to V8's decoder. */
+const SHORT_TEXT_BYTES = 64;
+
+/**
+ * How much of the input one latin1 copy covers. A short string cut from it keeps the copy alive
+ * (V8 shares the characters of a substring of 13 or more), so this bounds what one string can keep.
+ */
+const TEXT_WINDOW_BYTES = 1024;
+
 export class Reader {
   readonly buf: Buffer;
   /** The next byte to read. */
@@ -34,6 +43,11 @@ export class Reader {
 
   /** Where the key of the field being read began: the offset reported for a stray end-group. */
   private tagAt = 0;
+  /** One past the last byte this reader may ever read (its `end` when it was made). */
+  private readonly limit: number;
+  /** A latin1 copy of the input from `textAt`, which short ASCII strings are cut from (string()). */
+  private text = '';
+  private textAt = 0;
 
   constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
     // Every read trusts `end`: one past the buffer would read `undefined` as if it were a byte.
@@ -48,6 +62,7 @@ export class Reader {
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
     this.end = end;
+    this.limit = end;
   }
 
   /**
@@ -241,16 +256,31 @@ export class Reader {
   }
 
   /**
-   * A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD. Decoded in one
-   * native pass (V8's decoder has its own fast path for ASCII); invalid UTF-8 always decodes to
-   * U+FFFD, so only a string holding U+FFFD needs the slower validity check (a valid one may
-   * contain it legitimately). A JavaScript scan for ASCII before a latin1 copy, tried first, cost
-   * 5-8% more on the User and MigrationReport decodes of `npm run bench -- codec`.
+   * A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD.
+   *
+   * Short ASCII strings (ids, names, emails: the common case) are cut out of `text`, one latin1
+   * copy of up to TEXT_WINDOW_BYTES of the input, in which ASCII bytes are their own characters:
+   * each such string costs a JavaScript check of its bytes and a substring, where a native
+   * utf8Slice per string cost a call into C++ each time (measured in docs/codec-performance.md).
+   * Anything else is decoded natively: invalid UTF-8 always decodes to U+FFFD, so only a string
+   * holding U+FFFD needs the slower validity check (a valid one may contain it legitimately).
    */
   string(): string {
     const start = this.delimited();
     const end = this.pos;
     if (start === end) return '';
+    if (end - start <= SHORT_TEXT_BYTES) {
+      const buf = this.buf;
+      let i = start;
+      while (i < end && buf[i]! < 0x80) i++;
+      if (i === end) {
+        if (start < this.textAt || end > this.textAt + this.text.length) {
+          this.textAt = start;
+          this.text = buf.latin1Slice(start, Math.min(start + TEXT_WINDOW_BYTES, this.limit));
+        }
+        return this.text.substring(start - this.textAt, end - this.textAt);
+      }
+    }
     const text = this.buf.utf8Slice(start, end);
     if (text.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) {
       throw new WireError('invalid UTF-8 in a string field', start);

@@ -245,6 +245,47 @@ t.test(
   },
 );
 
+t.test(
+  'short ASCII strings cut from a latin1 window: every position, the window moved',
+  async (t) => {
+    // 400 strings of 1 to 64 bytes back to back: the 1 KiB window is remade many times, and a
+    // string may begin inside one window and end past it.
+    const texts = Array.from({ length: 400 }, (_, i) =>
+      String.fromCharCode(...Array.from({ length: 1 + (i % 64) }, (_, k) => (i * 7 + k) % 128)),
+    );
+    const parts = texts.flatMap((text) => [
+      Buffer.from([text.length]),
+      Buffer.from(text, 'latin1'),
+    ]);
+    const r = new Reader(Buffer.concat(parts));
+    t.same(
+      texts.map(() => r.string()),
+      texts,
+      'each string exact',
+    );
+    // Non-ASCII strings and invalid bytes between ASCII ones, within one window.
+    const mixed = new Reader(hex('02 6869 02 c3a9 03 616263 02 c080 01 78'));
+    t.equal(mixed.string(), 'hi');
+    t.equal(mixed.string(), 'é');
+    t.equal(mixed.string(), 'abc');
+    t.throws(() => mixed.string(), wireError('invalid UTF-8 in a string field', 11));
+    // A reader over part of a buffer reads no window past its own end.
+    const inner = new Reader(hex('ff 02 6869 03 616263 ff'), 1, 4);
+    t.equal(inner.string(), 'hi');
+    t.equal(inner.pos, inner.end);
+    // 64 bytes take the JavaScript path, 65 the native one; both exact, both strict.
+    for (const length of [63, 64, 65]) {
+      const ascii = 'q'.repeat(length);
+      t.equal(
+        new Reader(Buffer.concat([Buffer.from([length]), Buffer.from(ascii)])).string(),
+        ascii,
+      );
+      const badAt = Buffer.concat([Buffer.from([length]), Buffer.from(ascii.slice(1)), hex('80')]);
+      t.throws(() => new Reader(badAt).string(), wireError('invalid UTF-8 in a string field', 1));
+    }
+  },
+);
+
 t.test('bytes are copied out of the input', async (t) => {
   const input = hex('03 010203 ff');
   const r = new Reader(input);
