@@ -30,6 +30,8 @@ export class Writer {
   pos: number;
   /** Where the message being written began: the bytes before it are not carried into a new buffer. */
   start: number;
+  /** The least a grown buffer's length is: encode-slab.ts sets it from the last large message. */
+  minGrownBytes = MIN_GROWN_BYTES;
   /** The length `finish` expects: the buffer's length when it was given. */
   private readonly sizedFor: number;
   /**
@@ -76,7 +78,7 @@ export class Writer {
   private grow(bytes: number): void {
     if (!this.growable) return;
     const written = this.pos - this.start;
-    const grown = Buffer.allocUnsafe(Math.max(MIN_GROWN_BYTES, 2 * (written + bytes)));
+    const grown = Buffer.allocUnsafe(Math.max(this.minGrownBytes, 2 * (written + bytes)));
     this.buf.copy(grown, 0, this.start, this.pos);
     this.buf = grown;
     this.start = 0;
@@ -89,7 +91,14 @@ export class Writer {
     if (!(fieldNumber >= 1 && fieldNumber <= MAX_FIELD_NUMBER && fieldNumber % 1 === 0)) {
       throw new RangeError(`field number ${fieldNumber} is not an integer in 1..2^29-1`);
     }
-    return this.uint32(((fieldNumber << 3) | wireType) >>> 0);
+    const key = ((fieldNumber << 3) | wireType) >>> 0;
+    // Fields 1-15 have one-byte keys, the common case: stored directly, without uint32's checks.
+    if (key < 0x80) {
+      this.room(1);
+      this.buf[this.pos++] = key;
+      return this;
+    }
+    return this.uint32(key);
   }
 
   /** An unsigned 32-bit varint (uint32, enum values ≥ 0, lengths, tags). */

@@ -106,3 +106,23 @@ t.test('a codec that throws leaves later encodes unharmed', async (t) => {
   t.ok(encodeMessage(MigrationReportCodec, after).equals(reference(after)));
   t.ok(before.equals(copy), 'an earlier result is not overwritten');
 });
+
+t.test('a large message gets a buffer of its own, which later messages do not share', async (t) => {
+  const large = report(
+    Array.from({ length: 2000 }, (_, i) => ({
+      row: i + 1,
+      userId: `u${i}`,
+      reason: 'no such user',
+    })),
+  );
+  const first = encodeMessage(MigrationReportCodec, large);
+  const second = encodeMessage(MigrationReportCodec, large);
+  const small = encodeMessage(MigrationReportCodec, report([]));
+  const smallToo = encodeMessage(MigrationReportCodec, report([]));
+  t.ok(first.length > 16 * 1024, 'larger than a slab');
+  t.ok(first.equals(second) && first.equals(reference(large)));
+  t.not(second.buffer, first.buffer, 'each large message has its own buffer');
+  t.ok(second.buffer.byteLength <= 2 * second.length, 'at most twice its length');
+  t.not(small.buffer, second.buffer, 'a small message after it starts a new slab');
+  t.equal(smallToo.buffer, small.buffer, 'small messages share one');
+});
