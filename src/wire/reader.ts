@@ -166,6 +166,22 @@ export class Reader {
 
   /** A signed 64-bit varint as a number; a WireError if it is beyond ±(2^53-1). */
   int64(): number {
+    // Up to 7 bytes (49 bits, non-negative) a varint is exact as a double summed byte by byte:
+    // Unix-millisecond timestamps take 6. Negative and longer values take the path below.
+    const buf = this.buf;
+    const end = this.end;
+    let pos = this.pos;
+    let value = 0;
+    let scale = 1;
+    for (let count = 0; count < 7 && pos < end; count++) {
+      const byte = buf[pos++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value;
+      }
+      scale *= 128;
+    }
     const start = this.pos;
     this.varint64();
     return exactNumber(joinInt64(scratch.lo, scratch.hi), 'int64', start);

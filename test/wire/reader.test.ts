@@ -166,6 +166,22 @@ t.test('64-bit varints as bigints and, when safe, as numbers', async (t) => {
   }
 });
 
+t.test('int64 fast path: 1 to 7 bytes summed directly, 8 and more by halves', async (t) => {
+  // 2^(7k) - 1 and 2^(7k) sit on each side of a k-byte varint; 2^49 needs 8 bytes.
+  for (let bits = 0; bits <= 49; bits += 7) {
+    for (const v of [2n ** BigInt(bits) - 1n, 2n ** BigInt(bits), 2n ** BigInt(bits) + 1n]) {
+      const r = new Reader(Buffer.concat([refVarint(v), hex('2a')]));
+      t.equal(r.int64(), Number(v), `int64 ${v}`);
+      t.equal(r.uint32(), 42, 'the next field is read from where the value ended');
+    }
+  }
+  // A value cut short inside the first seven bytes, and a 1,700,000,000,000 ms timestamp.
+  t.throws(() => reader('ffff').int64(), wireError('truncated varint', 0));
+  t.throws(() => reader('ffffffffffffff').int64(), wireError('truncated varint', 0));
+  t.equal(reader('80d095ffbc31').int64(), 1_700_000_000_000);
+  t.equal(reader('ffffffffffffffffff01').int64(), -1, 'negative: ten bytes, by halves');
+});
+
 t.test('fixed-width values', async (t) => {
   t.equal(reader('04030201').fixed32(), 0x01020304);
   t.equal(reader('ffffffff').fixed32(), 2 ** 32 - 1);
