@@ -5,7 +5,6 @@
 // silent garbage. A nested message is read with `end` narrowed to its own length, so a field can
 // not run past the message that contains it; nesting is limited to MAX_DEPTH.
 
-import { isUtf8 } from 'node:buffer';
 import './buffer-natives.js';
 import {
   exactNumber,
@@ -17,20 +16,12 @@ import {
   scratch,
   unzigzagScratch,
 } from './int64.js';
+import { readString } from './read-string.js';
 import { WireError } from './wire-error.js';
 import { WireType } from './wire-types.js';
 
 /** How deeply messages (and groups) may nest before decoding gives up, as in protobuf C++. */
 export const MAX_DEPTH = 100;
-
-/** Strings up to this long are checked for ASCII in JavaScript; longer ones go to V8's decoder. */
-const SHORT_TEXT_BYTES = 64;
-
-/**
- * How much of the input one latin1 copy covers. A short string cut from it keeps the copy alive
- * (V8 shares the characters of a substring of 13 or more), so this bounds what one string can keep.
- */
-const TEXT_WINDOW_BYTES = 1024;
 
 export class Reader {
   readonly buf: Buffer;
@@ -44,10 +35,11 @@ export class Reader {
   /** Where the key of the field being read began: the offset reported for a stray end-group. */
   private tagAt = 0;
   /** One past the last byte this reader may ever read (its `end` when it was made). */
-  private readonly limit: number;
-  /** A latin1 copy of the input from `textAt`, which short ASCII strings are cut from (string()). */
-  private text = '';
-  private textAt = 0;
+  readonly limit: number;
+  /** Used by readString only: a latin1 copy of the input from `textAt` (read-string.ts). */
+  text = '';
+  /** Used by readString only: where `text` begins in `buf`. */
+  textAt = 0;
 
   constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
     // Every read trusts `end`: one past the buffer would read `undefined` as if it were a byte.
@@ -168,19 +160,15 @@ export class Reader {
   int64(): number {
     // Up to 7 bytes (49 bits, non-negative) a varint is exact as a double summed byte by byte:
     // Unix-millisecond timestamps take 6. Negative and longer values take the path below.
-    const buf = this.buf;
-    const end = this.end;
     let pos = this.pos;
     let value = 0;
-    let scale = 1;
-    for (let count = 0; count < 7 && pos < end; count++) {
-      const byte = buf[pos++]!;
+    for (let scale = 1; scale < 2 ** 49 && pos < this.end; scale *= 128) {
+      const byte = this.buf[pos++]!;
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
         this.pos = pos;
         return value;
       }
-      scale *= 128;
     }
     const start = this.pos;
     this.varint64();
@@ -271,37 +259,10 @@ export class Reader {
     return this.buf.readDoubleLE(pos);
   }
 
-  /**
-   * A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD.
-   *
-   * Short ASCII strings (ids, names, emails: the common case) are cut out of `text`, one latin1
-   * copy of up to TEXT_WINDOW_BYTES of the input, in which ASCII bytes are their own characters:
-   * each such string costs a JavaScript check of its bytes and a substring, where a native
-   * utf8Slice per string cost a call into C++ each time (measured in docs/codec-performance.md).
-   * Anything else is decoded natively: invalid UTF-8 always decodes to U+FFFD, so only a string
-   * holding U+FFFD needs the slower validity check (a valid one may contain it legitimately).
-   */
+  /** A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD (read-string.ts). */
   string(): string {
     const start = this.delimited();
-    const end = this.pos;
-    if (start === end) return '';
-    if (end - start <= SHORT_TEXT_BYTES) {
-      const buf = this.buf;
-      let i = start;
-      while (i < end && buf[i]! < 0x80) i++;
-      if (i === end) {
-        if (start < this.textAt || end > this.textAt + this.text.length) {
-          this.textAt = start;
-          this.text = buf.latin1Slice(start, Math.min(start + TEXT_WINDOW_BYTES, this.limit));
-        }
-        return this.text.substring(start - this.textAt, end - this.textAt);
-      }
-    }
-    const text = this.buf.utf8Slice(start, end);
-    if (text.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) {
-      throw new WireError('invalid UTF-8 in a string field', start);
-    }
-    return text;
+    return start === this.pos ? '' : readString(this, start, this.pos);
   }
 
   /** Length-delimited bytes, copied out so the result does not pin the whole input chunk. */

@@ -160,28 +160,6 @@ const INT64_EDGES = [
   -(2n ** 63n),
 ];
 
-t.test('int64 of a safe number above 2^32, written 7 bits at a time from the number', async (t) => {
-  for (let bits = 32; bits <= 53; bits++) {
-    for (const v of [2n ** BigInt(bits) - 1n, 2n ** BigInt(bits), 2n ** BigInt(bits) + 1n]) {
-      if (v > 2n ** 53n - 1n) continue;
-      t.equal(
-        bytesOf((w) => w.int64(Number(v))),
-        refVarint(v),
-        `int64 ${v}`,
-      );
-    }
-  }
-  fc.assert(
-    fc.property(fc.integer({ min: 2 ** 32, max: Number.MAX_SAFE_INTEGER }), (v) => {
-      t.equal(
-        bytesOf((w) => w.int64(v)),
-        refVarint(BigInt(v)),
-      );
-    }),
-    { seed: SEED, numRuns: 200 },
-  );
-});
-
 t.test('int64 / uint64 / sint64: numbers and bigints across the whole range', async (t) => {
   for (const value of INT64_EDGES) {
     t.equal(
