@@ -5,9 +5,8 @@
 // not, the message written so far ([start, pos)) moves to the front of a buffer twice as large.
 //
 // encodeMessage and encodeFrame write in one pass into a shared slab (encode-slab.ts), with no
-// sizing pass first: adding up a message's size cost one native Buffer.byteLength per string, and
-// that pass was a quarter of the time of a User's encode (docs/codec-performance.md). A Writer of
-// a known size (`ofSize`, then `finish`) remains for codecs that size first, such as reflection's.
+// sizing pass first (which cost a native Buffer.byteLength per string). A Writer of a known size
+// (`ofSize`, then `finish`) remains for codecs that size first, such as reflection's.
 
 import { checkInt64, checkUint64, scratch, splitInt64, splitUint64, zigzagSplit } from './int64.js';
 import './buffer-natives.js';
