@@ -9,6 +9,9 @@
 // for at least S seconds each after a warm-up. The table gives each implementation's best round:
 // on a shared machine other work only ever adds time, so the fastest round is the least
 // disturbed one; "spread" (slowest round / fastest - 1) says how disturbed the others were.
+// `--clock cpu` times each round by the process's CPU time (process.cpuUsage) instead of the wall
+// clock: on a machine whose other work deschedules the bench, wall-clock ratios moved by ±0.3×
+// between runs, CPU-time ones far less (docs/codec-performance.md).
 
 import { fileURLToPath } from 'node:url';
 import { create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
@@ -27,17 +30,20 @@ import { addSummaryRow } from './lib/summary.js';
 interface Options {
   rounds: number;
   seconds: number;
+  clock: 'wall' | 'cpu';
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { rounds: 3, seconds: 1 };
+  const options: Options = { rounds: 3, seconds: 1, clock: 'wall' };
   for (let i = 0; i < args.length; i += 2) {
     const value = Number(args[i + 1]);
     if (args[i] === '--rounds' && Number.isInteger(value) && value >= 1) options.rounds = value;
     else if (args[i] === '--seconds' && value > 0) options.seconds = value;
+    else if (args[i] === '--clock' && (args[i + 1] === 'wall' || args[i + 1] === 'cpu'))
+      clock.kind = options.clock = args[i + 1] as Options['clock'];
     else {
       throw new Error(
-        `unknown or invalid option "${args[i]} ${args[i + 1] ?? ''}": use --rounds N (≥ 1) and --seconds S (> 0)`,
+        `unknown or invalid option "${args[i]} ${args[i + 1] ?? ''}": use --rounds N (≥ 1), --seconds S (> 0) and --clock wall|cpu`,
       );
     }
   }
@@ -205,23 +211,31 @@ function protobufEsImplementation(): Implementation {
 /** Something every timed call's result feeds, so the optimiser cannot drop the call. */
 let sink = 0;
 
+/** The clock rounds are timed by (`--clock`), in nanoseconds. */
+const clock: { kind: Options['clock'] } = { kind: 'wall' };
+function now(): bigint {
+  if (clock.kind === 'wall') return process.hrtime.bigint();
+  const { user, system } = process.cpuUsage();
+  return BigInt(user + system) * 1000n;
+}
+
 /** Runs `op` in batches until `seconds` have passed; returns nanoseconds per call. */
 function measure(op: () => unknown, seconds: number): number {
   const budget = BigInt(Math.round(seconds * 1e9));
   let batch = 1;
   let calls = 0;
   let elapsed = 0n;
-  const start = process.hrtime.bigint();
+  const start = now();
   while (elapsed < budget) {
-    const batchStart = process.hrtime.bigint();
+    const batchStart = now();
     for (let i = 0; i < batch; i++) {
       if (op() === null) sink++;
     }
-    const now = process.hrtime.bigint();
+    const batchEnd = now();
     calls += batch;
-    elapsed = now - start;
+    elapsed = batchEnd - start;
     // Grow batches until each takes ~10 ms, so reading the clock costs nothing measurable.
-    if (now - batchStart < 10_000_000n) batch *= 2;
+    if (batchEnd - batchStart < 10_000_000n) batch *= 2;
   }
   return Number(elapsed) / calls;
 }
@@ -314,7 +328,7 @@ export async function main(args: string[]): Promise<void> {
   checkAgreement(implementations, users);
 
   console.log(
-    `Node ${process.version}, ${options.rounds} rounds of ≥ ${options.seconds} s per implementation and case; ` +
+    `Node ${process.version}, ${options.rounds} rounds of ≥ ${options.seconds} s (${options.clock} clock) per implementation and case; ` +
       `the best round is shown. Sample User: ${handwire.encode(users[0]!).length} bytes; ` +
       'every implementation writes identical bytes for all users.',
   );

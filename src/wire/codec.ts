@@ -8,10 +8,11 @@
 // unknown fields are skipped; a scalar seen twice keeps the last value; an unknown enum value is
 // kept as its number; a field whose wire type does not match the schema is treated as unknown.
 
+import { beginMessage, endMessage } from './encode-slab.js';
 import { Reader } from './reader.js';
 import { tagSize, varint32Size } from './sizes.js';
 import { WireType } from './wire-types.js';
-import { Writer } from './writer.js';
+import type { Writer } from './writer.js';
 
 export interface MessageCodec<T> {
   /** The fully-qualified protobuf name, e.g. `user.User` (used in `Any.type_url` and reflection). */
@@ -26,11 +27,11 @@ export interface MessageCodec<T> {
   read(reader: Reader, into?: T): T;
 }
 
-/** Encodes a message into a new buffer of exactly its size. */
+/** Encodes a message in one pass, with no sizing pass (encode-slab.ts says why and where). */
 export function encodeMessage<T>(codec: MessageCodec<T>, message: T): Buffer {
-  const writer = Writer.ofSize(codec.size(message));
+  const writer = beginMessage();
   codec.write(message, writer);
-  return writer.finish();
+  return endMessage(writer);
 }
 
 /** Decodes a whole buffer as one message; throws WireError on malformed input. */
@@ -46,10 +47,11 @@ export function messageFieldSize<T>(fieldNumber: number, codec: MessageCodec<T>,
 
 /**
  * Writes a nested-message field: key, length, body. The body is written first, one byte after
- * the key, and its length filled in after: asking `codec.size` again here would size every nested
- * message twice (once for the buffer, once now), and a thousand nested messages twice over. Most
- * bodies are under 128 bytes, so their length takes the one byte left for it; a longer one is
- * moved up by the extra bytes its length needs, which the buffer, sized with that length, has.
+ * the key, and its length filled in after, so nothing is sized (a thousand nested messages would
+ * otherwise be sized as well as written). Most bodies are under 128 bytes, so their length takes
+ * the one byte left for it; a longer one is moved up by the extra bytes its length needs. The
+ * writer may move to a larger buffer while the body is written, so where the length goes is held
+ * as an offset from the message's start.
  */
 export function writeMessageField<T>(
   writer: Writer,
@@ -58,17 +60,28 @@ export function writeMessageField<T>(
   value: T,
 ): void {
   writer.tag(fieldNumber, WireType.LengthDelimited);
-  const lengthAt = writer.pos;
-  writer.pos = lengthAt + 1;
+  writer.room(1);
+  const lengthOffset = writer.pos - writer.start;
+  writer.pos++;
   codec.write(value, writer);
-  const length = writer.pos - lengthAt - 1;
+  const length = writer.pos - (writer.start + lengthOffset) - 1;
   const lengthBytes = varint32Size(length);
   if (lengthBytes > 1) {
-    writer.buf.copyWithin(lengthAt + lengthBytes, lengthAt + 1, writer.pos);
+    writer.room(lengthBytes - 1);
+    const bodyAt = writer.start + lengthOffset + 1;
+    writer.buf.copyWithin(bodyAt + lengthBytes - 1, bodyAt, writer.pos);
   }
-  writer.pos = lengthAt;
-  writer.uint32(length);
-  writer.pos = lengthAt + lengthBytes + length;
+  // The length's bytes are there now: written in place, as Writer.uint32 would, without its room
+  // check (which could move the buffer with the body beyond `pos` left behind).
+  const buf = writer.buf;
+  let at = writer.start + lengthOffset;
+  let rest = length;
+  while (rest > 0x7f) {
+    buf[at++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  buf[at++] = rest;
+  writer.pos = at + length;
 }
 
 /** Reads a nested message (its key already read), merging into `into` when given. */

@@ -7,8 +7,8 @@
 // chunks of any size back into whole messages.
 
 import type { MessageCodec } from './codec.js';
+import { beginMessage, endMessage } from './encode-slab.js';
 import { WireError } from './wire-error.js';
-import { Writer } from './writer.js';
 
 /** Bytes before each message: the flag and the length. */
 export const FRAME_HEADER_BYTES = 5;
@@ -25,15 +25,20 @@ export class MessageTooLargeError extends WireError {
   }
 }
 
-/** Encodes one message with its 5-byte prefix into a single buffer, sized before it is written. */
+/**
+ * Encodes one message with its 5-byte prefix into a single buffer, in one pass: the prefix is
+ * filled in once the message is written and its length known (encode-slab.ts).
+ */
 export function encodeFrame<T>(codec: MessageCodec<T>, message: T): Buffer {
-  const size = codec.size(message);
-  const writer = Writer.ofSize(FRAME_HEADER_BYTES + size);
-  writer.buf[0] = 0;
-  writer.buf.writeUInt32BE(size, 1);
-  writer.pos = FRAME_HEADER_BYTES;
+  const writer = beginMessage();
+  writer.room(FRAME_HEADER_BYTES);
+  writer.pos += FRAME_HEADER_BYTES;
   codec.write(message, writer);
-  return writer.finish();
+  // The writer may have moved to a larger buffer: the frame begins at its `start`.
+  const frameAt = writer.start;
+  writer.buf[frameAt] = 0;
+  writer.buf.writeUInt32BE(writer.pos - frameAt - FRAME_HEADER_BYTES, frameAt + 1);
+  return endMessage(writer);
 }
 
 /** Frames bytes that are already encoded (and perhaps compressed: then `compressed` is true). */

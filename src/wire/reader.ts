@@ -5,7 +5,6 @@
 // silent garbage. A nested message is read with `end` narrowed to its own length, so a field can
 // not run past the message that contains it; nesting is limited to MAX_DEPTH.
 
-import { isUtf8 } from 'node:buffer';
 import './buffer-natives.js';
 import {
   exactNumber,
@@ -17,6 +16,7 @@ import {
   scratch,
   unzigzagScratch,
 } from './int64.js';
+import { readString } from './read-string.js';
 import { WireError } from './wire-error.js';
 import { WireType } from './wire-types.js';
 
@@ -34,6 +34,12 @@ export class Reader {
 
   /** Where the key of the field being read began: the offset reported for a stray end-group. */
   private tagAt = 0;
+  /** One past the last byte this reader may ever read (its `end` when it was made). */
+  readonly limit: number;
+  /** Used by readString only: a latin1 copy of the input from `textAt` (read-string.ts). */
+  text = '';
+  /** Used by readString only: where `text` begins in `buf`. */
+  textAt = 0;
 
   constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
     // Every read trusts `end`: one past the buffer would read `undefined` as if it were a byte.
@@ -48,6 +54,7 @@ export class Reader {
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
     this.end = end;
+    this.limit = end;
   }
 
   /**
@@ -151,6 +158,18 @@ export class Reader {
 
   /** A signed 64-bit varint as a number; a WireError if it is beyond ±(2^53-1). */
   int64(): number {
+    // Up to 7 bytes (49 bits, non-negative) a varint is exact as a double summed byte by byte:
+    // Unix-millisecond timestamps take 6. Negative and longer values take the path below.
+    let pos = this.pos;
+    let value = 0;
+    for (let scale = 1; scale < 2 ** 49 && pos < this.end; scale *= 128) {
+      const byte = this.buf[pos++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value;
+      }
+    }
     const start = this.pos;
     this.varint64();
     return exactNumber(joinInt64(scratch.lo, scratch.hi), 'int64', start);
@@ -240,22 +259,10 @@ export class Reader {
     return this.buf.readDoubleLE(pos);
   }
 
-  /**
-   * A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD. Decoded in one
-   * native pass (V8's decoder has its own fast path for ASCII); invalid UTF-8 always decodes to
-   * U+FFFD, so only a string holding U+FFFD needs the slower validity check (a valid one may
-   * contain it legitimately). A JavaScript scan for ASCII before a latin1 copy, tried first, cost
-   * 5-8% more on the User and MigrationReport decodes of `npm run bench -- codec`.
-   */
+  /** A length-delimited UTF-8 string; invalid UTF-8 is a WireError, not U+FFFD (read-string.ts). */
   string(): string {
     const start = this.delimited();
-    const end = this.pos;
-    if (start === end) return '';
-    const text = this.buf.utf8Slice(start, end);
-    if (text.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) {
-      throw new WireError('invalid UTF-8 in a string field', start);
-    }
-    return text;
+    return start === this.pos ? '' : readString(this, start, this.pos);
   }
 
   /** Length-delimited bytes, copied out so the result does not pin the whole input chunk. */

@@ -1,5 +1,5 @@
-// Encoded sizes of protobuf values (protobuf.dev "Encoding"): messages are sized before they are
-// written, so the encoder allocates one buffer of exactly the right length and writes it once.
+// Encoded sizes of protobuf values (protobuf.dev "Encoding"): what each codec's `size` adds up,
+// for a Writer of a known size (`Writer.ofSize`). encodeMessage itself writes without sizing.
 
 import { checkInt64, checkUint64, scratch, splitInt64, splitUint64, zigzagSplit } from './int64.js';
 

@@ -1,8 +1,12 @@
-// Writer: protobuf wire-format encoder over one pre-sized buffer (protobuf.dev "Encoding").
+// Writer: protobuf wire-format encoder over a buffer that grows as needed (protobuf.dev "Encoding").
 //
-// Encoding is two passes: a codec first adds up its message's size (sizes.ts), the Writer gets a
-// buffer of exactly that many bytes, and the codec then writes each field once, in order. Each
-// method here writes one wire value; `tag(field, wireType)` writes the key that precedes it.
+// Each method writes one wire value; `tag(field, wireType)` writes the key that precedes it. Every
+// method first makes sure the buffer has room for the most bytes its value can take; when it has
+// not, the message written so far ([start, pos)) moves to the front of a buffer twice as large.
+//
+// encodeMessage and encodeFrame write in one pass into a shared slab (encode-slab.ts), with no
+// sizing pass first (which cost a native Buffer.byteLength per string). A Writer of a known size
+// (`ofSize`, then `finish`) remains for codecs that size first, such as reflection's.
 
 import { checkInt64, checkUint64, scratch, splitInt64, splitUint64, zigzagSplit } from './int64.js';
 import './buffer-natives.js';
@@ -12,15 +16,35 @@ import { MAX_FIELD_NUMBER, type WireType } from './wire-types.js';
 /** Strings of at most this many UTF-16 units take at most 3 × 42 = 126 bytes: a 1-byte length. */
 const SHORT_STRING_UNITS = 42;
 
+/** The smallest buffer a Writer grows into. */
+const MIN_GROWN_BYTES = 256;
+
 export class Writer {
-  /** The output; its length is the message size computed before writing. */
-  readonly buf: Buffer;
+  /**
+   * The output. Replaced by a larger copy when a value does not fit: read it after writing, and
+   * hold positions in it as offsets from `start` across any call that writes (codec.ts does so).
+   */
+  buf: Buffer;
   /** Where the next byte goes. */
   pos: number;
+  /** Where the message being written began: the bytes before it are not carried into a new buffer. */
+  start: number;
+  /** The least a grown buffer's length is: encode-slab.ts sets it from the last large message. */
+  minGrownBytes = MIN_GROWN_BYTES;
+  /** The length `finish` expects: the buffer's length when it was given. */
+  private readonly sizedFor: number;
+  /**
+   * Whether a value that does not fit moves the message to a larger buffer. A writer over a
+   * buffer sized beforehand does not grow: what `finish` checks is that the sizes agreed.
+   */
+  private readonly growable: boolean;
 
-  constructor(buf: Buffer, pos = 0) {
+  constructor(buf: Buffer, pos = 0, growable = false) {
     this.buf = buf;
     this.pos = pos;
+    this.start = 0;
+    this.sizedFor = buf.length;
+    this.growable = growable;
   }
 
   /** A writer over a fresh buffer of `size` bytes (its contents are all overwritten). */
@@ -30,12 +54,34 @@ export class Writer {
 
   /** The written bytes; throws if the size computed beforehand was not filled exactly. */
   finish(): Buffer {
-    if (this.pos !== this.buf.length) {
+    if (this.pos !== this.sizedFor) {
       throw new Error(
-        `encoder wrote ${this.pos} bytes into a buffer sized ${this.buf.length}: a codec's size and write disagree`,
+        `encoder wrote ${this.pos} bytes into a buffer sized ${this.sizedFor}: a codec's size and write disagree`,
       );
     }
     return this.buf;
+  }
+
+  /**
+   * Makes sure `bytes` more bytes fit after `pos`, moving to a larger buffer if they do not (a
+   * growable writer; a sized one writes on, and `finish` reports a codec that overran its size).
+   */
+  room(bytes: number): void {
+    if (this.pos + bytes > this.buf.length) this.grow(bytes);
+  }
+
+  /**
+   * Moves the message written so far, [start, pos), to the front of a new buffer with room for
+   * twice its length plus `bytes`; what came before `start` (earlier messages) stays where it was.
+   */
+  private grow(bytes: number): void {
+    if (!this.growable) return;
+    const written = this.pos - this.start;
+    const grown = Buffer.allocUnsafe(Math.max(this.minGrownBytes, 2 * (written + bytes)));
+    this.buf.copy(grown, 0, this.start, this.pos);
+    this.buf = grown;
+    this.start = 0;
+    this.pos = written;
   }
 
   /** A field key: `(fieldNumber << 3) | wireType` as a varint. */
@@ -44,13 +90,21 @@ export class Writer {
     if (!(fieldNumber >= 1 && fieldNumber <= MAX_FIELD_NUMBER && fieldNumber % 1 === 0)) {
       throw new RangeError(`field number ${fieldNumber} is not an integer in 1..2^29-1`);
     }
-    return this.uint32(((fieldNumber << 3) | wireType) >>> 0);
+    const key = ((fieldNumber << 3) | wireType) >>> 0;
+    // Fields 1-15 have one-byte keys, the common case: stored directly, without uint32's checks.
+    if (key < 0x80) {
+      this.room(1);
+      this.buf[this.pos++] = key;
+      return this;
+    }
+    return this.uint32(key);
   }
 
   /** An unsigned 32-bit varint (uint32, enum values ≥ 0, lengths, tags). */
   uint32(value: number): this {
     if (value >>> 0 !== value)
       throw new RangeError(`uint32 value ${value} is not an integer in 0..2^32-1`);
+    this.room(5);
     const buf = this.buf;
     let pos = this.pos;
     while (value > 0x7f) {
@@ -79,8 +133,22 @@ export class Writer {
 
   /** A signed 64-bit varint: a safe-integer number or a bigint. */
   int64(value: number | bigint): this {
-    if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && value % 1 === 0) {
-      return this.uint32(value);
+    if (typeof value === 'number' && value >= 0 && Number.isSafeInteger(value)) {
+      if (value <= 0xffffffff) return this.uint32(value);
+      // A safe non-negative number (a millisecond timestamp, say) written 7 bits at a time from
+      // the number itself: `& 0x7f` keeps its low bits and dividing by 128 is exact, where
+      // splitting it into 32-bit halves first cost more on the User encode of the codec bench.
+      this.room(8);
+      const buf = this.buf;
+      let pos = this.pos;
+      let rest = value;
+      while (rest > 0x7f) {
+        buf[pos++] = (rest & 0x7f) | 0x80;
+        rest = Math.floor(rest / 128);
+      }
+      buf[pos++] = rest;
+      this.pos = pos;
+      return this;
     }
     checkInt64(value);
     splitInt64(value);
@@ -106,6 +174,7 @@ export class Writer {
 
   /** A boolean: one varint byte, 0 or 1. */
   bool(value: boolean): this {
+    this.room(1);
     this.buf[this.pos++] = value ? 1 : 0;
     return this;
   }
@@ -114,6 +183,7 @@ export class Writer {
   fixed32(value: number): this {
     if (value >>> 0 !== value)
       throw new RangeError(`fixed32 value ${value} is not an integer in 0..2^32-1`);
+    this.room(4);
     this.buf.writeUInt32LE(value, this.pos);
     this.pos += 4;
     return this;
@@ -124,6 +194,7 @@ export class Writer {
     if ((value | 0) !== value) {
       throw new RangeError(`sfixed32 value ${value} is not an integer in -2^31..2^31-1`);
     }
+    this.room(4);
     this.buf.writeInt32LE(value, this.pos);
     this.pos += 4;
     return this;
@@ -145,6 +216,7 @@ export class Writer {
 
   /** An IEEE 754 single, little-endian (float). */
   float(value: number): this {
+    this.room(4);
     this.buf.writeFloatLE(value, this.pos);
     this.pos += 4;
     return this;
@@ -152,6 +224,7 @@ export class Writer {
 
   /** An IEEE 754 double, little-endian. */
   double(value: number): this {
+    this.room(8);
     this.buf.writeDoubleLE(value, this.pos);
     this.pos += 8;
     return this;
@@ -163,12 +236,14 @@ export class Writer {
     if (length > SHORT_STRING_UNITS) {
       const byteLength = utf8Length(text);
       this.uint32(byteLength);
+      this.room(byteLength);
       this.buf.utf8Write(text, this.pos, byteLength);
       this.pos += byteLength;
       return this;
     }
     // Short strings (ids, names, emails): one pass. A UTF-16 unit never takes more than 3 bytes,
     // so the byte length fits the one-byte length prefix reserved here and filled in after.
+    this.room(1 + 3 * length);
     const buf = this.buf;
     const lengthAt = this.pos;
     let pos = lengthAt + 1;
@@ -216,6 +291,7 @@ export class Writer {
   /** Length-delimited raw bytes. */
   bytes(value: Uint8Array): this {
     this.uint32(value.length);
+    this.room(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
     return this;
@@ -223,6 +299,7 @@ export class Writer {
 
   /** Bytes copied as they are, with no length prefix (an already-encoded message, say). */
   raw(value: Uint8Array): this {
+    this.room(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
     return this;
@@ -230,6 +307,7 @@ export class Writer {
 
   /** A varint of up to 10 bytes from its low and high unsigned 32-bit halves. */
   private varint64(lo: number, hi: number): this {
+    this.room(10);
     const buf = this.buf;
     let pos = this.pos;
     while (hi !== 0 || lo > 0x7f) {
@@ -243,6 +321,7 @@ export class Writer {
   }
 
   private fixedHalves(lo: number, hi: number): this {
+    this.room(8);
     this.buf.writeUInt32LE(lo, this.pos);
     this.buf.writeUInt32LE(hi, this.pos + 4);
     this.pos += 8;
