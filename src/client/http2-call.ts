@@ -237,6 +237,7 @@ export class Http2Call<Req, Res> {
     stream.on('response', Http2Call.onStreamResponse);
     stream.on('trailers', Http2Call.onStreamTrailers);
     stream.on('error', onStreamError);
+    stream.on('end', Http2Call.onStreamEnd);
     stream.on('close', Http2Call.onStreamClose);
     if (this.pauseWanted) stream.pause();
     const queued = this.queued ?? [];
@@ -314,6 +315,24 @@ export class Http2Call<Req, Res> {
   /** DATA: response bytes (the reader drops them once the call is over). */
   private static onStreamData(this: CallStream, chunk: Buffer): void {
     this[CALL].reader?.push(chunk);
+  }
+
+  /**
+   * The server's half of the stream ended and every DATA frame before it was read. With a status
+   * in hand the call is over (PROTOCOL-HTTP2.md: the status ends the call), whatever our half is
+   * doing: node:http2 emits 'close' only once our half has finished too, and a server that
+   * answers a client stream early (an error status after the first message, then RST_STREAM
+   * NO_ERROR, as grpc-go does) left a sender still writing with no 'close' ever coming: the call
+   * waited for its deadline (1 run in 12 of client_compressed_streaming against grpc-go's server).
+   */
+  private static onStreamEnd(this: CallStream): void {
+    const call = this[CALL];
+    if (call.done || call.status === undefined) return;
+    if (call.reader !== undefined) call.reader.end(call.finishFromStream);
+    else call.finishFromStream(undefined);
+    // Closed by the server but kept open by our unfinished half: let it go now (a no-op for a
+    // stream whose two halves have ended, which node:http2 destroys by itself).
+    if (this.closed && !this.destroyed && !this.writableFinished) this.destroy();
   }
 
   /** The stream closed: the status comes once the messages still being inflated are delivered. */
