@@ -8,11 +8,10 @@
 // unknown fields are skipped; a scalar seen twice keeps the last value; an unknown enum value is
 // kept as its number; a field whose wire type does not match the schema is treated as unknown.
 
-import { beginMessage, endMessage } from './encode-slab.js';
 import { Reader } from './reader.js';
 import { tagSize, varint32Size } from './sizes.js';
 import { WireType } from './wire-types.js';
-import type { Writer } from './writer.js';
+import { beginMessage, endMessage, type Writer } from './writer.js';
 
 export interface MessageCodec<T> {
   /** The fully-qualified protobuf name, e.g. `user.User` (used in `Any.type_url` and reflection). */
@@ -27,7 +26,7 @@ export interface MessageCodec<T> {
   read(reader: Reader, into?: T): T;
 }
 
-/** Encodes a message in one pass, with no sizing pass (encode-slab.ts says why and where). */
+/** Encodes a message in one pass, with no sizing pass (writer.ts, the slab says why and where). */
 export function encodeMessage<T>(codec: MessageCodec<T>, message: T): Buffer {
   const writer = beginMessage();
   codec.write(message, writer);

@@ -7,8 +7,8 @@
 // chunks of any size back into whole messages.
 
 import type { MessageCodec } from './codec.js';
-import { beginMessage, endMessage } from './encode-slab.js';
 import { WireError } from './wire-error.js';
+import { beginMessage, endMessage } from './writer.js';
 
 /** Bytes before each message: the flag and the length. */
 export const FRAME_HEADER_BYTES = 5;
@@ -27,7 +27,7 @@ export class MessageTooLargeError extends WireError {
 
 /**
  * Encodes one message with its 5-byte prefix into a single buffer, in one pass: the prefix is
- * filled in once the message is written and its length known (encode-slab.ts).
+ * filled in once the message is written and its length known (writer.ts, the slab).
  */
 export function encodeFrame<T>(codec: MessageCodec<T>, message: T): Buffer {
   const writer = beginMessage();

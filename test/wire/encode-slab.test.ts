@@ -1,4 +1,4 @@
-// Tests the one-pass encoders (src/wire/encode-slab.ts, Writer.grow): messages that outgrow the
+// Tests the one-pass encoders (src/wire/writer.ts, its slab, Writer.grow): messages that outgrow the
 // slab or the writer's buffer part-way, nested lengths written across a move, encodes inside a
 // codec, and a codec that throws; the bytes must stay protobufjs's (protobuf.dev "Encoding").
 
