@@ -17,6 +17,9 @@ export const WireType = {
 } as const;
 export type WireType = (typeof WireType)[keyof typeof WireType];
 
+/** How deeply messages and groups may nest before decoding gives up, as in protobuf C++. */
+export const MAX_DEPTH = 100;
+
 /** The largest field number protobuf allows: 2^29 - 1. */
 export const MAX_FIELD_NUMBER = 0x1fffffff;
 

@@ -1,6 +1,6 @@
 // Tests the codecs' fast paths against the general ones (protobuf.dev "Encoding"): short ASCII
-// strings cut from a latin1 window (read-string.ts), int64 varints of up to 7 bytes read as
-// numbers, and safe numbers above 2^32 written 7 bits at a time. Each must give exactly what the
+// strings cut from a latin1 window (readString in reader.ts), int64 varints of up to 7 bytes read
+// as numbers, and safe numbers above 2^32 written 7 bits at a time. Each must give exactly what the
 // general path gives, and refuse exactly what it refuses.
 
 import fc from 'fast-check';
