@@ -67,9 +67,9 @@ export class Http2Call<Req, Res> {
   /** True when the call failed before the server's application saw it (A6 transparent retry). */
   neverProcessed = false;
   /**
-   * A plain call's request frames, kept for its one transparent retry (gRFC A6 "Transparent
-   * Retries") until the call commits: response headers came, or they outgrew
-   * perRpcRetryBufferSize. Undefined for an attempt of a RetryingCall or HedgingCall.
+   * A plain call's request frames, kept for its one A6 transparent retry until the call commits
+   * (response headers came, or the frames outgrew perRpcRetryBufferSize); none in the attempts of
+   * a retry policy (RetryingCall, HedgingCall).
    */
   private replay: Buffer[] | undefined;
   private replayBytes = 0;
@@ -101,11 +101,7 @@ export class Http2Call<Req, Res> {
     if (onlyFrame !== undefined) {
       this.requestEnded = this.endQueued = true;
       this.queued = [onlyFrame];
-      // Kept for the transparent retry if it fits perRpcRetryBufferSize (as keep() decides).
-      this.replayBytes = onlyFrame.length;
-      if (this.replay !== undefined && this.replayBytes <= this.channel.perRpcRetryBufferSize) {
-        this.replay.push(onlyFrame);
-      } else this.replay = undefined;
+      if (this.replay !== undefined) this.keep(onlyFrame);
     }
     const { signal } = this.options;
     if (signal?.aborted) {
@@ -161,7 +157,6 @@ export class Http2Call<Req, Res> {
   writable(): Promise<void> {
     if (this.done) return Promise.resolve();
     if (this.stream !== undefined && !this.stream.writableNeedDrain) return Promise.resolve();
-    // Listened for only by request streams that filled the buffer: a unary call never needs it.
     this.drainWaiters ??= new Waiters();
     if (this.stream !== undefined && this.drainWaiters.empty) {
       this.stream.once('drain', onStreamDrain);
@@ -184,8 +179,7 @@ export class Http2Call<Req, Res> {
     if (this.stream === undefined) {
       if (frame !== undefined) this.queued = [...(this.queued ?? []), frame];
       this.endQueued = true;
-    } else if (frame !== undefined) this.stream.end(frame);
-    else this.stream.end();
+    } else this.stream.end(frame);
   }
 
   /** Ends the call with `error` and resets the stream (RST_STREAM CANCEL). */
@@ -205,7 +199,6 @@ export class Http2Call<Req, Res> {
   }
 
   private open(connection: Connection): void {
-    this.connection = connection;
     const headers = requestHeaders({
       path: this.method.path,
       scheme: this.channel.scheme,
@@ -217,21 +210,20 @@ export class Http2Call<Req, Res> {
     });
     let stream: ClientHttp2Stream;
     try {
-      // No options for a complete request: POST leaves the stream open, node copies options.
-      // The signal lets resetStream send RST_STREAM(CANCEL) alone (stream-reset.ts). A request
-      // already complete (unary, server streaming) has no open side to end by mistake: none there.
+      // A request still open gets the signal that lets resetStream send RST_STREAM(CANCEL) alone
+      // (stream-reset.ts); a complete one (unary, server streaming) none: node copies options.
       this.streamAbort = this.endQueued ? undefined : new AbortController();
       const signal = this.streamAbort?.signal;
       stream = connection.session.request(headers, signal && { signal });
     } catch (error) {
       connection.release();
-      this.connection = undefined;
       const failed = describeFailedRequest(error, connection);
       this.neverProcessed = failed.neverProcessed;
       this.finish(failed.error);
       return;
     }
     this.stream = stream;
+    this.connection = connection;
     // One listener function per event, shared by every call: no closures per call.
     (stream as CallStream)[CALL] = this as Http2Call<unknown, unknown>;
     stream.on('response', Http2Call.onStreamResponse);
@@ -242,16 +234,11 @@ export class Http2Call<Req, Res> {
     if (this.pauseWanted) stream.pause();
     const queued = this.queued ?? [];
     this.queued = undefined;
-    if (this.endQueued) {
-      if (queued.length === 1) stream.end(queued[0]);
-      else {
-        for (const frame of queued) stream.write(frame);
-        stream.end();
-      }
-    } else {
-      for (const frame of queued) stream.write(frame);
-      this.drainWaiters?.wake();
-    }
+    // A complete request's last frame goes with END_STREAM (a unary call's only frame: one write).
+    const last = this.endQueued ? queued.pop() : undefined;
+    for (const frame of queued) stream.write(frame);
+    if (this.endQueued) stream.end(last);
+    else this.drainWaiters?.wake();
   }
 
   // --- the stream's events ----------------------------------------------------------------------
@@ -290,16 +277,15 @@ export class Http2Call<Req, Res> {
     // JavaScript (in memory) DATA read with its HEADERS would reach a 'data' listener first.
     this.on('data', Http2Call.onStreamData);
     const onHeader = call.options.onHeader;
-    if (onHeader !== undefined) {
-      let metadata: Metadata;
-      try {
-        metadata = Metadata.fromHttp2Headers(headers);
-      } catch (error) {
-        call.finish(GrpcError.from(error));
-        return;
-      }
-      onHeader(metadata);
+    if (onHeader === undefined) return;
+    let metadata: Metadata;
+    try {
+      metadata = Metadata.fromHttp2Headers(headers);
+    } catch (error) {
+      call.finish(GrpcError.from(error));
+      return;
     }
+    onHeader(metadata);
   }
 
   private static onStreamTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
@@ -318,20 +304,17 @@ export class Http2Call<Req, Res> {
   }
 
   /**
-   * The server's half of the stream ended and every DATA frame before it was read. With a status
-   * in hand the call is over (PROTOCOL-HTTP2.md: the status ends the call), whatever our half is
-   * doing: node:http2 emits 'close' only once our half has finished too, and a server that
-   * answers a client stream early (an error status after the first message, then RST_STREAM
-   * NO_ERROR, as grpc-go does) left a sender still writing with no 'close' ever coming: the call
-   * waited for its deadline (1 run in 12 of client_compressed_streaming against grpc-go's server).
+   * The server's half ended, every DATA frame before it read. With a status the call is over
+   * (PROTOCOL-HTTP2.md), whatever our half does: 'close' comes only once our half has finished,
+   * and a sender still writing to a server that answered early (an error status, then RST_STREAM
+   * NO_ERROR, as grpc-go's does) waited for its deadline (client_compressed_streaming, 1 run in 12).
    */
   private static onStreamEnd(this: CallStream): void {
     const call = this[CALL];
     if (call.done || call.status === undefined) return;
     if (call.reader !== undefined) call.reader.end(call.finishFromStream);
     else call.finishFromStream(undefined);
-    // Closed by the server but kept open by our unfinished half: let it go now (a no-op for a
-    // stream whose two halves have ended, which node:http2 destroys by itself).
+    // Closed by the server, held open by our unfinished half: let it go (node:http2 would not).
     if (this.closed && !this.destroyed && !this.writableFinished) this.destroy();
   }
 
