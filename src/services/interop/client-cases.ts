@@ -6,30 +6,38 @@
 // client check a message's Compressed-Flag, this client cannot: handwire's client API hands out
 // decoded messages only, as "some languages may not have access to the message flags" allows.
 // The server's side of those flags is checked byte by byte in test/services/interop/.
+// The requests the cases send are made in case-requests.ts, the checks they make in case-checks.ts.
 
 import type { CallOptions } from '../../client/call-options.js';
 import type { Channel } from '../../client/channel.js';
 import { type Client, createClient } from '../../client/client.js';
-import { GrpcError } from '../../transport/grpc-error.js';
 import { Metadata } from '../../transport/metadata.js';
-import { Status, type StatusCode, statusName } from '../../transport/status.js';
+import { Status } from '../../transport/status.js';
+import type { StreamingOutputCallRequest } from '../../wire/messages/grpc-testing.js';
 import {
-  type Payload,
-  PayloadType,
-  type SimpleRequest,
-  SimpleRequestCodec,
-  type StreamingInputCallRequest,
-  type StreamingOutputCallRequest,
-} from '../../wire/messages/grpc-testing.js';
+  check,
+  checkEqual,
+  checkPayload,
+  checkStream,
+  describeBytes,
+  expectStatus,
+  InteropCaseFailure,
+} from './case-checks.js';
+import {
+  inputRequest,
+  outputRequest,
+  simpleRequest,
+  simpleRequestDefaults,
+  waitForAbort,
+  waitUntilAborted,
+  zeros,
+} from './case-requests.js';
 import {
   TestServiceDefinition,
   UnimplementedServiceDefinition,
 } from './test-service-definition.js';
 
-/** A case whose peer did not behave as the interop descriptions require. */
-export class InteropCaseFailure extends Error {
-  override readonly name: string = 'InteropCaseFailure';
-}
+export { InteropCaseFailure };
 
 /** Clients of both services the cases call, over one channel. */
 export interface InteropClients {
@@ -355,37 +363,6 @@ export function isInteropCaseName(name: string): name is InteropCaseName {
   return Object.hasOwn(INTEROP_CASES, name);
 }
 
-// --- requests ----------------------------------------------------------------------------------
-
-/** A SimpleRequest with every field at its default (a fresh object each time). */
-const simpleRequestDefaults = (): SimpleRequest => SimpleRequestCodec.create();
-
-/** large_unary's request: 271,828 zero bytes in, 314,159 asked back. */
-function simpleRequest(): SimpleRequest {
-  return { ...simpleRequestDefaults(), responseSize: 314_159, payload: zeros(271_828) };
-}
-
-function inputRequest(size: number, expectCompressed?: boolean): StreamingInputCallRequest {
-  return {
-    payload: zeros(size),
-    expectCompressed: expectCompressed === undefined ? null : { value: expectCompressed },
-  };
-}
-
-/** A request for one response per size, carrying `payloadSize` zero bytes when given. */
-function outputRequest(sizes: readonly number[], payloadSize?: number): StreamingOutputCallRequest {
-  return {
-    responseType: PayloadType.COMPRESSABLE,
-    responseParameters: sizes.map((size) => ({ size, intervalUs: 0, compressed: null })),
-    payload: payloadSize === undefined ? null : zeros(payloadSize),
-    responseStatus: null,
-  };
-}
-
-function zeros(size: number): Payload {
-  return { type: PayloadType.COMPRESSABLE, body: new Uint8Array(size) };
-}
-
 /** status_code_and_message: the echoed status comes back from a unary and a bidi call alike. */
 async function checkEchoedStatus(
   { testService, signal }: CaseContext,
@@ -403,93 +380,4 @@ async function checkEchoedStatus(
     for await (const _ of testService.FullDuplexCall([request], { signal }));
   })();
   await expectStatus(drained, Status.UNKNOWN, 'FullDuplexCall with response_status', message);
-}
-
-/** A request stream that sends nothing, and ends only once `signal` aborts. */
-function waitUntilAborted(signal: AbortSignal): AsyncIterable<StreamingInputCallRequest> {
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: async (): Promise<IteratorResult<StreamingInputCallRequest>> => {
-        await waitForAbort(signal);
-        return { done: true, value: undefined };
-      },
-    }),
-  };
-}
-
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
-}
-
-// --- checks ------------------------------------------------------------------------------------
-
-function check(condition: boolean, failure: string): asserts condition {
-  if (!condition) throw new InteropCaseFailure(failure);
-}
-
-function checkEqual<T>(actual: T, expected: T, what: string): void {
-  check(
-    actual === expected,
-    `${what} is ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`,
-  );
-}
-
-/** A COMPRESSABLE payload of exactly `size` zero bytes. */
-function checkPayload(payload: Payload | null, size: number, what: string): void {
-  check(payload !== null, `${what} has no payload`);
-  checkEqual(payload.type, PayloadType.COMPRESSABLE, `${what}'s payload type`);
-  checkEqual(payload.body.length, size, `${what}'s payload size`);
-  check(
-    payload.body.every((byte) => byte === 0),
-    `${what}'s payload is not all zero bytes`,
-  );
-}
-
-/** A response stream of exactly these payload sizes, in order, ending OK. */
-async function checkStream(
-  responses: AsyncIterable<{ payload: Payload | null }>,
-  sizes: readonly number[],
-): Promise<void> {
-  let index = 0;
-  for await (const response of responses) {
-    check(index < sizes.length, `more than ${sizes.length} responses arrived`);
-    checkPayload(response.payload, sizes[index]!, `response ${index}`);
-    index++;
-  }
-  checkEqual(index, sizes.length, 'the number of responses');
-}
-
-/** The call fails with `code` (and `message`, when given); anything else is a failure. */
-async function expectStatus(
-  call: Promise<unknown>,
-  code: StatusCode,
-  what: string,
-  message?: string,
-): Promise<void> {
-  let outcome: unknown;
-  try {
-    await call;
-    outcome = undefined;
-  } catch (error) {
-    outcome = error;
-  }
-  if (!(outcome instanceof GrpcError)) {
-    const got = outcome === undefined ? 'succeeded' : `failed with ${String(outcome)}`;
-    throw new InteropCaseFailure(`${what} ${got}; it should end with ${statusName(code)}`);
-  }
-  check(
-    outcome.code === code,
-    `${what} ended with ${statusName(outcome.code)} (${JSON.stringify(outcome.message)}), not ${statusName(code)}`,
-  );
-  if (message !== undefined) {
-    checkEqual(outcome.message, message, `the status message of ${what}`);
-  }
-}
-
-function describeBytes(value: unknown): string {
-  if (value === undefined) return 'missing';
-  return value instanceof Buffer ? `0x${value.toString('hex')}` : JSON.stringify(value);
 }
