@@ -2,13 +2,15 @@
 // the standard interceptors, metrics, TLS, and graceful shutdown on SIGTERM/SIGINT (docs/contract.md
 // §2, §4 and §5); and the offer event log as the Kafka topic "user-offers" (§3).
 
-import { readFileSync } from 'node:fs';
 import type { KafkaBroker } from '../kafka/index.js';
 import { Server } from '../server/server.js';
+import type { ServerLogger } from '../server/server-options.js';
 import { addHealthService } from '../services/health/health-service.js';
 import {
+  type CallLogger,
   createMetrics,
   createStderrLogger,
+  type Metrics,
   type MetricsServer,
   rejectedCallRecorder,
   requestIdResponseHeaders,
@@ -40,6 +42,7 @@ import {
   type ReplicaFlags,
   ServeReplica,
 } from './serve-replica.js';
+import { reloadTlsOnSighup, stopOnSignals } from './serve-signals.js';
 import { checkKeyMatches, readCertificateFlag, readKeyFlag } from './tls-files.js';
 import { parseIntegerFlag, parseSecondsFlag, parseTimeoutFlag, UsageError } from './usage-error.js';
 
@@ -211,15 +214,13 @@ async function startServeKafka(
   }
 }
 
-/** Starts serving; resolves once listening. Signals then drive the shutdown. */
-export async function serve(flags: ServeFlags): Promise<void> {
-  const config = checkServeFlags(flags);
-  const logger = createStderrLogger({ level: config.logLevel });
-  const metrics = config.metricsPort === undefined ? undefined : createMetrics();
-  const store = new UserStore();
-  const offers = new OfferStore(store);
-
-  const server = new Server({
+/** The gRPC server as `serve` configures it: limits, TLS, and the standard interceptors. */
+function serveServer(
+  config: ServeConfig,
+  logger: CallLogger & ServerLogger,
+  metrics: Metrics | undefined,
+): Server {
+  return new Server({
     maxReceiveMessageLength: config.maxMessageBytes,
     headersTimeoutMs: config.headersTimeoutMs,
     logger,
@@ -243,6 +244,17 @@ export async function serve(flags: ServeFlags): Promise<void> {
               : { ca: config.tls.ca, requestCert: true, rejectUnauthorized: true }),
           },
   });
+}
+
+/** Starts serving; resolves once listening. Signals then drive the shutdown. */
+export async function serve(flags: ServeFlags): Promise<void> {
+  const config = checkServeFlags(flags);
+  const logger = createStderrLogger({ level: config.logLevel });
+  const metrics = config.metricsPort === undefined ? undefined : createMetrics();
+  const store = new UserStore();
+  const offers = new OfferStore(store);
+
+  const server = serveServer(config, logger, metrics);
   const replica = config.replica === undefined ? undefined : new ServeReplica(config.replica);
   if (replica === undefined) {
     server.addService(UserServiceDefinition, createUserService(store));
@@ -310,50 +322,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
     );
   }
 
-  if (config.tls !== undefined) {
-    const tlsFlags = { cert: flags.tlsCert!, key: flags.tlsKey! };
-    process.on('SIGHUP', () => {
-      // New connections get the new certificate; live ones keep theirs and are not dropped.
-      try {
-        server.setSecureContext({
-          cert: readFileSync(tlsFlags.cert),
-          key: readFileSync(tlsFlags.key),
-        });
-        console.log('reloaded the TLS certificate and key');
-      } catch (error) {
-        console.error(
-          `could not reload the TLS certificate, keeping the old one: ${(error as Error).message}`,
-        );
-      }
-    });
-  }
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(
-      `${signal}: shutting down, calls in flight have ${config.shutdownGraceMs / 1000} s to finish`,
-    );
-    void Promise.all([
-      server.close({ graceMs: config.shutdownGraceMs }),
-      metricsServer?.close(),
-      kafka?.close(),
-      replica?.close(),
-      publisher?.close(config.shutdownGraceMs).then(({ unpublished }) => {
-        if (unpublished > 0)
-          console.error(`${unpublished} offer events were not published to Kafka within the grace`);
-      }),
-    ]).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`shutdown failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (config.tls !== undefined) reloadTlsOnSighup(server, flags.tlsCert!, flags.tlsKey!);
+  stopOnSignals({ server, metricsServer, kafka, replica, publisher }, config.shutdownGraceMs);
 }
 
 function printDemo(address: string, ids: string[], tls: boolean): void {
