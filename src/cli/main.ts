@@ -27,6 +27,15 @@ function program(): Command {
     .exitOverride()
     .showHelpAfterError(false);
 
+  addServeCommand(handwire);
+  addBrokerCommand(handwire);
+  addClientCommands(handwire);
+  addInteropCommands(handwire);
+  return handwire;
+}
+
+/** `serve`: the services, their limits, TLS, Kafka (embedded, published, or followed). */
+function addServeCommand(handwire: Command): void {
   handwire
     .command('serve')
     .description('serve user.UserService, offers.v1.OfferService, health and reflection')
@@ -82,7 +91,10 @@ function program(): Command {
       "also publish every offer event to this Kafka cluster's user-offers topic",
     )
     .action(serve);
+}
 
+/** `broker`: the embedded Kafka broker alone. */
+function addBrokerCommand(handwire: Command): void {
   handwire
     .command('broker')
     .description('serve an embedded Kafka broker alone (topics in memory, created on first use)')
@@ -91,7 +103,10 @@ function program(): Command {
     .option('--retention-bytes <bytes>', 'keep at most this many bytes per partition')
     .option('--insecure', 'allow a non-loopback address (Kafka clients are not authenticated)')
     .action(broker);
+}
 
+/** The commands a user of a running server runs: migrate, token, trace and gen-csv. */
+function addClientCommands(handwire: Command): void {
   handwire
     .command('migrate')
     .description('upload a CSV of user_id,current_offer,target_offer as one MigrateOffers stream')
@@ -139,8 +154,10 @@ function program(): Command {
     .option('--output <file>', 'write here instead of standard output')
     .option('--mix', 'add unknown users, mismatches, invalid and malformed lines')
     .action(genCsv);
+}
 
-  // grpc's interop programs, with their flag names (doc/interop-test-descriptions.md).
+/** grpc's interop programs, with their flag names (doc/interop-test-descriptions.md). */
+function addInteropCommands(handwire: Command): void {
   handwire
     .command('interop-server')
     .description('serve grpc.testing.TestService for grpc interop clients')
@@ -161,8 +178,6 @@ function program(): Command {
     .option('--use_test_ca [bool]', "trust grpc's test ca.pem")
     .option('--ca_file <file>', 'trust this CA instead')
     .action(interopClient);
-
-  return handwire;
 }
 
 try {
