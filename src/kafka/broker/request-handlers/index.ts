@@ -1,7 +1,12 @@
 // Dispatches a decoded request to its handler and encodes the answer as a response frame in the
 // version asked (kafka.apache.org/protocol "Common Request and Response Structure").
 
-import { encodeResponseFrame, type KafkaRequestFrame } from '../../protocol/index.js';
+import {
+  encodeResponseFrame,
+  type ImplementedApiKey,
+  type KafkaMessages,
+  type KafkaRequestFrame,
+} from '../../protocol/index.js';
 import type { BrokerContext, CLOSE_CONNECTION, RequestSource } from '../broker-context.js';
 import { apiVersionsResponse } from './api-versions.js';
 import { handleCreateTopics } from './create-topics.js';
@@ -24,93 +29,47 @@ export async function handleRequest(
   source: RequestSource,
 ): Promise<Buffer[] | typeof CLOSE_CONNECTION | undefined> {
   const version = frame.header.requestApiVersion;
-  const correlationId = frame.header.correlationId;
   switch (frame.apiKey) {
     case 0: {
       const body = handleProduce(context, frame.body, version);
       if (body === undefined || typeof body === 'symbol') return body;
-      return encodeResponseFrame(0, version, correlationId, body);
+      return answer(frame, 0, body);
     }
     case 1:
-      return encodeResponseFrame(
-        1,
-        version,
-        correlationId,
-        await handleFetch(context, frame.body, version, source),
-      );
+      return answer(frame, 1, await handleFetch(context, frame.body, version, source));
     case 2:
-      return encodeResponseFrame(
-        2,
-        version,
-        correlationId,
-        handleListOffsets(context, frame.body, version),
-      );
+      return answer(frame, 2, handleListOffsets(context, frame.body, version));
     case 3:
-      return encodeResponseFrame(
-        3,
-        version,
-        correlationId,
-        handleMetadata(context, frame.body, version),
-      );
+      return answer(frame, 3, handleMetadata(context, frame.body, version));
     case 8:
-      return encodeResponseFrame(
-        8,
-        version,
-        correlationId,
-        handleOffsetCommit(context, frame.body),
-      );
+      return answer(frame, 8, handleOffsetCommit(context, frame.body));
     case 9:
-      return encodeResponseFrame(
-        9,
-        version,
-        correlationId,
-        handleOffsetFetch(context, frame.body, version),
-      );
+      return answer(frame, 9, handleOffsetFetch(context, frame.body, version));
     case 10:
-      return encodeResponseFrame(
-        10,
-        version,
-        correlationId,
-        handleFindCoordinator(context, frame.body, version),
-      );
+      return answer(frame, 10, handleFindCoordinator(context, frame.body, version));
     case 11:
-      return encodeResponseFrame(
-        11,
-        version,
-        correlationId,
-        await handleJoinGroup(context, frame.body, version, source),
-      );
+      return answer(frame, 11, await handleJoinGroup(context, frame.body, version, source));
     case 12:
-      return encodeResponseFrame(12, version, correlationId, handleHeartbeat(context, frame.body));
+      return answer(frame, 12, handleHeartbeat(context, frame.body));
     case 13:
-      return encodeResponseFrame(
-        13,
-        version,
-        correlationId,
-        handleLeaveGroup(context, frame.body, version),
-      );
+      return answer(frame, 13, handleLeaveGroup(context, frame.body, version));
     case 14:
-      return encodeResponseFrame(
-        14,
-        version,
-        correlationId,
-        await handleSyncGroup(context, frame.body, version),
-      );
+      return answer(frame, 14, await handleSyncGroup(context, frame.body, version));
     case 18:
-      return encodeResponseFrame(18, version, correlationId, apiVersionsResponse(true));
+      return answer(frame, 18, apiVersionsResponse(true));
     case 19:
-      return encodeResponseFrame(
-        19,
-        version,
-        correlationId,
-        handleCreateTopics(context, frame.body),
-      );
+      return answer(frame, 19, handleCreateTopics(context, frame.body));
     case 22:
-      return encodeResponseFrame(
-        22,
-        version,
-        correlationId,
-        handleInitProducerId(context, frame.body, source),
-      );
+      return answer(frame, 22, handleInitProducerId(context, frame.body, source));
   }
+}
+
+/** The response to `frame`: its API's response body, in the version and under the id it asked. */
+function answer<K extends ImplementedApiKey>(
+  frame: KafkaRequestFrame,
+  apiKey: K,
+  body: KafkaMessages[K]['response'],
+): Buffer[] {
+  const { requestApiVersion, correlationId } = frame.header;
+  return encodeResponseFrame(apiKey, requestApiVersion, correlationId, body);
 }
