@@ -1,9 +1,13 @@
 // What node:http2 (nghttp2 1.61) leaves undone against abusive connections, added per connection
 // (RFC 9113 §10.5 "Denial-of-Service Considerations"):
 //   - rapid reset (CVE-2023-44487): a peer resetting more than `maxResetsPerSecond` streams within
-//     a second is sent GOAWAY ENHANCE_YOUR_CALM "too_many_resets" and disconnected. nghttp2 has a
-//     reset limit of its own (a burst of 1000), but it only sends GOAWAY INTERNAL_ERROR and then
-//     keeps the socket open for as long as the attacker likes;
+//     a second on one connection is sent GOAWAY ENHANCE_YOUR_CALM "too_many_resets" and
+//     disconnected. Its address is then on probation for a second (renewed by every further cut):
+//     a connection from it is cut at its first reset, so an attacker who reconnects at once is not
+//     served another full budget of calls, while clients that never went past the limit (many
+//     connections behind one proxy, each cancelling a little) are never counted together.
+//     nghttp2 has a reset limit of its own (a burst of 1000), but it only sends GOAWAY
+//     INTERNAL_ERROR and then keeps the socket open for as long as the attacker likes;
 //   - stalled peers: a connection that sent bytes but completed no request in half of
 //     `headersTimeoutMs` may be stuck in a header block that never ends (HEADERS without
 //     END_HEADERS, then nothing:
@@ -28,14 +32,44 @@ export interface ConnectionGuardPolicy {
   headersTimeoutMs: number;
 }
 
+/** How long an address that was cut off for resets stays on probation. */
+const PROBATION_MS = 1000;
+
+/**
+ * The client addresses recently cut off for too many resets, each with the time its probation
+ * ends. One per Server, shared by all its connections.
+ */
+export class ResetProbation {
+  private readonly until = new Map<string, number>();
+  private prunedAt = 0;
+
+  /** True while `address` is on probation: its connections are cut at their first reset. */
+  holds(address: string, now: number): boolean {
+    const until = this.until.get(address);
+    return until !== undefined && now < until;
+  }
+
+  /** `address` was just cut off: on probation for the next second. */
+  put(address: string, now: number): void {
+    // A flood of addresses costs one sweep a second, not one per cut.
+    if (this.until.size >= 1024 && now - this.prunedAt >= PROBATION_MS) {
+      this.prunedAt = now;
+      for (const [seen, until] of this.until) if (until <= now) this.until.delete(seen);
+    }
+    this.until.set(address, now + PROBATION_MS);
+  }
+}
+
 /** Watches one connection (stop it with dispose() on the session's 'close'). */
 export function guardConnection(
   session: Http2Session,
   policy: ConnectionGuardPolicy,
   logger: GoAwayLogger,
   peer: string,
+  address: string,
+  probation: ResetProbation,
 ): ConnectionGuard {
-  return new ConnectionGuard(session, policy, logger, peer);
+  return new ConnectionGuard(session, policy, logger, peer, address, probation);
 }
 
 /**
@@ -60,6 +94,9 @@ export class ConnectionGuard {
     private readonly policy: ConnectionGuardPolicy,
     private readonly logger: GoAwayLogger,
     private readonly peer: string,
+    /** The client's IP address: what probation is kept by (a peer string also has the port). */
+    private readonly address: string,
+    private readonly probation: ResetProbation,
   ) {
     this.bytesReadAtCheck = bytesRead(session);
     this.checkTimer = setInterval(this.check, policy.headersTimeoutMs / 2);
@@ -98,7 +135,11 @@ export class ConnectionGuard {
       this.resetsThisSecond = 0;
     }
     this.resetsThisSecond++;
-    if (this.resetsThisSecond > this.policy.maxResetsPerSecond) {
+    if (
+      this.resetsThisSecond > this.policy.maxResetsPerSecond ||
+      this.probation.holds(this.address, now)
+    ) {
+      this.probation.put(this.address, now);
       this.cutOff(constants.NGHTTP2_ENHANCE_YOUR_CALM, 'ENHANCE_YOUR_CALM', 'too_many_resets');
     }
   }

@@ -61,8 +61,9 @@ export interface ServerOptions {
    */
   handshakeTimeoutMs?: number;
   /**
-   * Streams a client may reset per connection per second before GOAWAY ENHANCE_YOUR_CALM
-   * (the HTTP/2 rapid reset attack, CVE-2023-44487; see connection-guard.ts). Default 200.
+   * Streams a client may reset per connection per second before GOAWAY ENHANCE_YOUR_CALM (the
+   * HTTP/2 rapid reset attack, CVE-2023-44487; see connection-guard.ts). For a second after such
+   * a cut, the address's connections are cut at their first reset. Default 200.
    */
   maxResetsPerSecond?: number;
   /** A connection stuck in a request's headers this long (no PING ack) is closed. Default 20 s. */

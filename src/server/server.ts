@@ -21,7 +21,7 @@ import {
   takesRequestStream,
 } from '../transport/service-definition.js';
 import { refuseRequest } from './call-admission.js';
-import { type ConnectionGuard, guardConnection } from './connection-guard.js';
+import { type ConnectionGuard, guardConnection, ResetProbation } from './connection-guard.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
 import { composeInterceptors, handlerAsNext } from './interceptor.js';
 import { SessionManager } from './keepalive.js';
@@ -76,6 +76,8 @@ export class Server {
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly sessions = new Map<Http2Session, SessionState>();
+  /** Addresses lately cut off for rapid reset, shared by their connections (connection-guard.ts). */
+  private readonly resetProbation = new ResetProbation();
   private http2: Http2Server | Http2SecureServer | undefined;
   /** Set while listening in memory: closing it refuses new in-memory connections. */
   private inMemory: InMemoryListener | undefined;
@@ -284,7 +286,14 @@ export class Server {
       this.options.logger,
       peer,
     );
-    const guard = guardConnection(session, this.options, this.options.logger, peer);
+    const guard = guardConnection(
+      session,
+      this.options,
+      this.options.logger,
+      peer,
+      socket.remoteAddress ?? peer,
+      this.resetProbation,
+    );
     const state: SessionState = {
       manager,
       peer,

@@ -1,7 +1,8 @@
 // The connection guard on an embedded server (src/server/connection-guard.ts): rapid reset
-// (CVE-2023-44487) past maxResetsPerSecond is GOAWAY ENHANCE_YOUR_CALM "too_many_resets"; a client
-// cancelling below it is left alone; a session nghttp2 gave up on (after its own GOAWAY) is closed
-// by the PING probe even while its peer holds the socket open.
+// (CVE-2023-44487) past maxResetsPerSecond is GOAWAY ENHANCE_YOUR_CALM "too_many_resets", and the
+// address's next connections are cut at their first reset for a second; connections that each stay
+// below it are left alone, however many share an address; a session nghttp2 gave up on (after its
+// own GOAWAY) is closed by the PING probe even while its peer holds the socket open.
 
 import http2 from 'node:http2';
 import t from 'tap';
@@ -54,6 +55,34 @@ t.test('rapid reset past the limit: GOAWAY ENHANCE_YOUR_CALM too_many_resets', a
   t.equal(goawayReason(connection.frames), 'too_many_resets');
   t.same(warnings, ['sent GOAWAY ENHANCE_YOUR_CALM (too_many_resets)'], 'one warning, one GOAWAY');
 });
+
+t.test(
+  'an address cut off for resets has its next connection cut at its first reset',
+  async (t) => {
+    const { address } = await startEchoServer(t, {
+      maxResetsPerSecond: 50,
+      logger: { error() {}, warn() {} },
+    });
+    const attacker = await connectH2(address);
+    const calm = await connectH2(address);
+    t.teardown(() => {
+      attacker.destroy();
+      calm.destroy();
+    });
+    // 30 resets on the calm connection, then the attacker's burst of 60.
+    for (let id = 1; id < 60; id += 2) calm.write(headersFrame(id, UNARY), rstStreamFrame(id));
+    for (let id = 1; id < 120; id += 2) attacker.write(headersFrame(id, UNARY), rstStreamFrame(id));
+    t.ok(await closedWithin(attacker.closed, 3000), 'the connection past the limit is closed');
+    t.notOk(calm.socket.destroyed, 'a connection of the same address below the limit stays');
+
+    const again = await connectH2(address);
+    t.teardown(() => again.destroy());
+    again.write(headersFrame(1, UNARY), rstStreamFrame(1));
+    t.ok(await closedWithin(again.closed, 3000), 'the reconnection is closed at its first reset');
+    t.equal(again.goawayCode(), H2Error.ENHANCE_YOUR_CALM);
+    t.equal(goawayReason(again.frames), 'too_many_resets');
+  },
+);
 
 t.test('a client cancelling below the limit keeps its connection', async (t) => {
   const { address } = await startEchoServer(t, { maxResetsPerSecond: 50 });

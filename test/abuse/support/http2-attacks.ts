@@ -58,8 +58,6 @@ export const attacks: Attack[] = [
     expect: (t, report) => {
       cutOffWith(t, report, ['ENHANCE_YOUR_CALM']);
     },
-    victimBoundGap:
-      'each attacking connection still gets its 200 allowed resets served as calls, then reconnects; not met in any run so far (docs/abuse.md)',
   },
   {
     name: 'CONTINUATION flood',
