@@ -71,8 +71,12 @@ num.recovery.threads.per.data.dir=1
 log.cleaner.threads=1
 PROPS
 
-# The cluster id: 16 random bytes, base64url without padding, as Kafka's Uuid prints them.
-cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+# The cluster id: 16 random bytes, base64url without padding, as Kafka's Uuid prints them; never
+# one starting with "-" (the storage tool would take it for an option), as Kafka's Uuid.randomUuid.
+cluster_id=-
+while [[ $cluster_id == -* ]]; do
+  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+done
 jvm=(java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto
   -Dlog4j2.configurationFile="$PWD/.ci/apache-kafka/log4j2.properties" -cp "$libs/*")
 started=$(date +%s%N)
