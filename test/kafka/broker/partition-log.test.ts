@@ -32,6 +32,24 @@ t.test(
   },
 );
 
+t.test('a batch that is a view into a larger buffer is stored as a copy of its own', async (t) => {
+  const log = new PartitionLog();
+  // As a produce request's batch is: 100 bytes inside a 64 KiB socket read.
+  const read = Buffer.alloc(65_536, 0xab);
+  const view = read.subarray(1000, 1100);
+  const stored = log.append({ bytes: view, lastOffsetDelta: 0, maxTimestamp: 1000 });
+  t.equal(stored.bytes.length, 100);
+  t.equal(stored.bytes.buffer.byteLength, 100, 'the log holds 100 bytes, not the 64 KiB read');
+  t.equal(stored.bytes.readBigInt64BE(0), 0n, 'the copy got its offset');
+  t.equal(stored.bytes[8], 0xab, 'and the rest of the batch as sent');
+  const own = Buffer.alloc(100, 0xab);
+  t.equal(
+    log.append({ bytes: own, lastOffsetDelta: 0, maxTimestamp: 1000 }).bytes,
+    own,
+    'a batch with a buffer of its own is kept as it is',
+  );
+});
+
 t.test('a fetch returns whole batches from the one holding the fetch offset', async (t) => {
   const log = new PartitionLog();
   log.append(batch(3));
