@@ -46,6 +46,10 @@ async function startServe() {
       '0',
       '--metrics-port',
       '0',
+      // The producers' topic keeps its last 8 MiB, as a broker with retention would: without it
+      // every record produced stays in memory, and the curve shows the data, not a leak.
+      '--kafka-retention-bytes',
+      String(8 * 1024 * 1024),
       '--demo',
     ],
     { stdio: ['ignore', 'pipe', 'ignore'] },

@@ -14,6 +14,7 @@ import {
 } from '../../src/wire/messages/offers.js';
 import {
   CreateUserRequestCodec,
+  DeleteUserRequestCodec,
   GetUserRequestCodec,
   ListUsersRequestCodec,
   UserCodec,
@@ -24,6 +25,8 @@ export interface LoadCounts {
   ok: number;
   /** Calls that ended with a non-OK status the load did not ask for. */
   failed: number;
+  /** The failed calls by what they ended with: a grpc-status, 'timeout', 'none', 'no session'. */
+  failedBy: Record<string, number>;
   cancelled: number;
   vanished: number;
   connections: number;
@@ -32,7 +35,16 @@ export interface LoadCounts {
 }
 
 export function emptyCounts(): LoadCounts {
-  return { ok: 0, failed: 0, cancelled: 0, vanished: 0, connections: 0, produced: 0, consumed: 0 };
+  return {
+    ok: 0,
+    failed: 0,
+    failedBy: {},
+    cancelled: 0,
+    vanished: 0,
+    connections: 0,
+    produced: 0,
+    consumed: 0,
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,10 +94,18 @@ async function createUser(session: http2.ClientHttp2Session, counts: LoadCounts)
 function tally(status: string, counts: LoadCounts): void {
   if (status === '0') counts.ok++;
   else if (status === 'reset') counts.cancelled++;
-  else counts.failed++;
+  else {
+    counts.failed++;
+    counts.failedBy[status] = (counts.failedBy[status] ?? 0) + 1;
+  }
 }
 
-/** Unary calls, one after another on one connection: create, read, change an offer, health. */
+/**
+ * Unary calls, one after another on one connection: create, read, change an offer, health, and
+ * delete again, so the store holds about as many users at the end as at the start: what the
+ * server holds more after the soak is then a leak, not data it was asked to keep. (The offer event
+ * log still grows by every change, by design: src/store/offer-event-log.ts.)
+ */
 export async function unaryCaller(address: string, until: number, counts: LoadCounts) {
   const session = connect(address, counts);
   const health = encodeFrame(HealthCheckRequestCodec, { service: '' });
@@ -107,6 +127,11 @@ export async function unaryCaller(address: string, until: number, counts: LoadCo
     );
     tally(
       (await rawCall(session, '/grpc.health.v1.Health/Check', { requests: [health] })).status,
+      counts,
+    );
+    const remove = encodeFrame(DeleteUserRequestCodec, { id });
+    tally(
+      (await rawCall(session, '/user.UserService/DeleteUser', { requests: [remove] })).status,
       counts,
     );
   }
