@@ -6,8 +6,8 @@
 //     a connection from it is cut at its first reset, so an attacker who reconnects at once is not
 //     served another full budget of calls, while clients that never went past the limit (many
 //     connections behind one proxy, each cancelling a little) are never counted together.
-//     nghttp2 has a reset limit of its own (a burst of 1000), but it only sends GOAWAY
-//     INTERNAL_ERROR and then keeps the socket open for as long as the attacker likes;
+//     nghttp2 has a reset limit of its own (a burst of 1000, then 33 a second), but it only sends
+//     GOAWAY INTERNAL_ERROR and then keeps the socket open for as long as the attacker likes;
 //   - stalled peers: a connection that sent bytes but completed no request in half of
 //     `headersTimeoutMs` may be stuck in a header block that never ends (HEADERS without
 //     END_HEADERS, then nothing:

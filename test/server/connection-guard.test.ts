@@ -6,6 +6,7 @@
 
 import http2 from 'node:http2';
 import t from 'tap';
+import { ResetProbation } from '../../src/server/connection-guard.js';
 import { startEchoServer } from '../helpers/echo-server.js';
 import {
   connectH2,
@@ -121,4 +122,14 @@ t.test('a session nghttp2 terminated is closed though its peer keeps the socket'
   // The probe's PING never leaves a terminated session: the ack timer, not nghttp2, closes it.
   t.ok(Date.now() - started >= 250, `by the PING probe, after ${Date.now() - started} ms`);
   t.equal(connection.goawayCode(), H2Error.COMPRESSION_ERROR, "nghttp2's GOAWAY is all it sent");
+});
+
+t.test('probation lasts a second from the last cut, and only for the address cut', async (t) => {
+  const probation = new ResetProbation();
+  probation.put('192.0.2.1', 10_000);
+  t.ok(probation.holds('192.0.2.1', 10_999), 'held within the second');
+  t.notOk(probation.holds('192.0.2.1', 11_000), 'free a second later');
+  t.notOk(probation.holds('192.0.2.2', 10_500), 'another address is not held');
+  probation.put('192.0.2.1', 10_900);
+  t.ok(probation.holds('192.0.2.1', 11_500), 'a further cut renews it');
 });

@@ -233,7 +233,6 @@ async function waitForAnswer(node: NodeProcess, log: string): Promise<void> {
   throw new Error(`Kafka node ${node.nodeId} did not answer within 60 s; see ${log}`);
 }
 
-/** 16 random bytes, base64url without padding, as Kafka's Uuid prints them. */
 /**
  * 16 random bytes, base64url, as Kafka's Uuid prints them; never one starting with "-", which the
  * storage tool would read as an option (Kafka's own Uuid.randomUuid skips those for that reason).
