@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { GrpcError } from '../transport/grpc-error.js';
 import { dialInMemory } from '../transport/in-memory.js';
+import { UNCOUNTED_SESSION_MEMORY_MB } from '../transport/session-memory.js';
 import { Status } from '../transport/status.js';
 import { ConnectionBackoff, type ConnectionBackoffOptions } from './connection-backoff.js';
 import type { Address } from './target.js';
@@ -281,20 +282,27 @@ export class Subchannel {
   private openSession(): ClientHttp2Session {
     const address = this.address;
     const settings = { enablePush: false, ...this.options.http2Settings };
+    // Without it, cancelled uploads would use the session up: see transport/session-memory.ts.
+    const maxSessionMemory = UNCOUNTED_SESSION_MEMORY_MB;
     const secure = this.options.tls;
     if (address.kind === 'tcp') {
       return secure === undefined
-        ? http2.connect(`http://${address.label}`, { settings })
+        ? http2.connect(`http://${address.label}`, { settings, maxSessionMemory })
         : http2.connect(`https://${address.label}`, {
             ...secureConnectOptions(secure, address),
             settings,
+            maxSessionMemory,
           });
     }
     // A unix socket or an in-memory pipe: the socket is made here, and TLS laid over it if asked.
     const socket = (): Duplex =>
       address.kind === 'unix' ? net.connect(address.path) : dialInMemory(address.label);
     if (secure === undefined) {
-      return http2.connect('http://localhost', { createConnection: socket, settings });
+      return http2.connect('http://localhost', {
+        createConnection: socket,
+        settings,
+        maxSessionMemory,
+      });
     }
     const tlsOptions = secureConnectOptions(secure, address);
     return http2.connect('https://localhost', {
@@ -303,6 +311,7 @@ export class Subchannel {
           ? tls.connect({ ...tlsOptions, path: address.path })
           : tls.connect({ ...tlsOptions, socket: socket() }),
       settings,
+      maxSessionMemory,
     });
   }
 

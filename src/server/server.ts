@@ -20,6 +20,7 @@ import {
   type ServiceDefinition,
   takesRequestStream,
 } from '../transport/service-definition.js';
+import { UNCOUNTED_SESSION_MEMORY_MB } from '../transport/session-memory.js';
 import { refuseRequest } from './call-admission.js';
 import { type ConnectionGuard, guardConnection, ResetProbation } from './connection-guard.js';
 import type { AnyHandler, ServiceImplementation } from './handlers.js';
@@ -135,10 +136,18 @@ export class Server {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 0;
     const settings = { maxConcurrentStreams: this.options.maxConcurrentStreams };
+    // Without it, clients cancelling flow-controlled streams would use their connections up:
+    // see transport/session-memory.ts.
+    const maxSessionMemory = UNCOUNTED_SESSION_MEMORY_MB;
     const http2 =
       this.options.tls === undefined
-        ? createServer({ settings })
-        : createSecureServer({ ...this.options.tls, settings, allowHTTP1: false });
+        ? createServer({ settings, maxSessionMemory })
+        : createSecureServer({
+            ...this.options.tls,
+            settings,
+            maxSessionMemory,
+            allowHTTP1: false,
+          });
     http2.on('session', this.onSession);
     http2.on('stream', this.onStream);
     // A TLS client that does not negotiate h2 is not a gRPC client: drop it.
