@@ -134,8 +134,6 @@ export const attacks: Attack[] = [
       connection.destroy();
     },
     options: { maxConnections: 2, closeWithinMs: 100 },
-    victimBoundGap:
-      'the 1000 allowed Watch calls of one connection start in one burst and the victims wait behind them; met in one run of five (docs/abuse.md)',
     expect: (t, report) => {
       t.equal(
         report.resets.REFUSED_STREAM,
