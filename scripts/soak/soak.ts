@@ -44,7 +44,7 @@ async function startServe(diagnostics: string) {
   const child = spawn(
     process.execPath,
     [
-      // SIGUSR2 makes it write a heap snapshot, which runs a full GC first (see main()).
+      // SIGUSR2 makes it write a heap snapshot, which runs a full GC first (see collectGarbage).
       '--heapsnapshot-signal=SIGUSR2',
       `--diagnostic-dir=${diagnostics}`,
       '--import',
