@@ -281,28 +281,25 @@ export class Subchannel {
   /** A new HTTP/2 session to the address: h2c, or h2 over TLS when the channel has `tls`. */
   private openSession(): ClientHttp2Session {
     const address = this.address;
-    const settings = { enablePush: false, ...this.options.http2Settings };
-    // Without it, cancelled uploads would use the session up: see transport/session-memory.ts.
-    const maxSessionMemory = UNCOUNTED_SESSION_MEMORY_MB;
+    const sessionOptions = {
+      settings: { enablePush: false, ...this.options.http2Settings },
+      // Without it, cancelled uploads would use the session up: see transport/session-memory.ts.
+      maxSessionMemory: UNCOUNTED_SESSION_MEMORY_MB,
+    };
     const secure = this.options.tls;
     if (address.kind === 'tcp') {
       return secure === undefined
-        ? http2.connect(`http://${address.label}`, { settings, maxSessionMemory })
+        ? http2.connect(`http://${address.label}`, sessionOptions)
         : http2.connect(`https://${address.label}`, {
             ...secureConnectOptions(secure, address),
-            settings,
-            maxSessionMemory,
+            ...sessionOptions,
           });
     }
     // A unix socket or an in-memory pipe: the socket is made here, and TLS laid over it if asked.
     const socket = (): Duplex =>
       address.kind === 'unix' ? net.connect(address.path) : dialInMemory(address.label);
     if (secure === undefined) {
-      return http2.connect('http://localhost', {
-        createConnection: socket,
-        settings,
-        maxSessionMemory,
-      });
+      return http2.connect('http://localhost', { createConnection: socket, ...sessionOptions });
     }
     const tlsOptions = secureConnectOptions(secure, address);
     return http2.connect('https://localhost', {
@@ -310,8 +307,7 @@ export class Subchannel {
         address.kind === 'unix'
           ? tls.connect({ ...tlsOptions, path: address.path })
           : tls.connect({ ...tlsOptions, socket: socket() }),
-      settings,
-      maxSessionMemory,
+      ...sessionOptions,
     });
   }
 
