@@ -172,6 +172,7 @@ function printStreams(options: Options, figures: StreamFigures): void {
       handwire: median(figures.rates.get(handwire)!),
       ...peer,
       peer: median(figures.rates.get(grpcJs)!),
+      ratio: ratio(figures.rates, handwire, grpcJs),
       target: { ratio: 1, atLeast: true },
     });
     addSummaryRow({
@@ -180,6 +181,7 @@ function printStreams(options: Options, figures: StreamFigures): void {
       handwire: median(figures.cpu.get(handwire)!),
       ...peer,
       peer: median(figures.cpu.get(grpcJs)!),
+      ratio: ratio(figures.cpu, handwire, grpcJs),
       target: { ratio: 1, atLeast: false },
     });
   }

@@ -222,7 +222,7 @@ export async function main(args: string[]): Promise<void> {
     `\nghz --rps fixed, -n bounded, server CPU µs per call, median of ${options.rounds} rounds; ` +
       `target: handwire serve ≤ ${CPU_TARGET}× grpc-js; "floor" is the bare node:http2 server's share, ` +
       'above the target means no node:http2 server can meet it; the ratios are the median of ' +
-      "each round's (the summary table's are of the medians)",
+      "each round's, in the summary table too",
   );
   console.log(
     'call                    handwire  grpc-js     bare   handwire/grpc-js   floor/grpc-js   met   reachable',
@@ -249,6 +249,7 @@ export async function main(args: string[]): Promise<void> {
       handwire: handwire.cpuMicrosPerCall,
       peerName: '@grpc/grpc-js',
       peer: peer.cpuMicrosPerCall,
+      ratio,
       target: { ratio: CPU_TARGET, atLeast: false },
     });
     // The floor in the handwire column: "met: no" here means the row above cannot be met on
@@ -259,6 +260,7 @@ export async function main(args: string[]): Promise<void> {
       handwire: bare.cpuMicrosPerCall,
       peerName: '@grpc/grpc-js',
       peer: peer.cpuMicrosPerCall,
+      ratio: floor,
       target: { ratio: CPU_TARGET, atLeast: false },
     });
     addSummaryRow({

@@ -10,7 +10,7 @@ const serverScript = (file: string) =>
 
 /** The benchmark servers, the bare one first (the ceiling); `streams`: it serves ListUsers. */
 export const BENCH_SERVERS = [
-  { name: 'bare node:http2', script: serverScript('bare-http2.mjs'), streams: false },
+  { name: 'bare node:http2', script: serverScript('bare-http2.mjs'), streams: true },
   { name: 'handwire', script: serverScript('handwire.mjs'), streams: true },
   { name: '@grpc/grpc-js', script: serverScript('grpc-js.mjs'), streams: true },
 ] as const;
