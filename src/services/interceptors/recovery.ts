@@ -37,15 +37,24 @@ export function recoveryInterceptor(logger: ErrorLogger): ServerInterceptor {
     return status;
   };
 
-  return (next) => async (call) => {
-    let response: unknown;
+  // Not an async function: for a unary call the chain's promise goes on with only a rejection
+  // handler attached, one promise per call rather than an async function's and its await.
+  return (next) => (call) => {
+    let response: Promise<unknown>;
     try {
-      response = await next(call);
+      response = next(call);
     } catch (error) {
-      throw recover(call, error);
+      return Promise.reject(recover(call, error));
     }
-    if (!givesResponseStream(call.method.kind) || !isAsyncIterable(response)) return response;
-    return recoveredStream(response, (error) => recover(call, error));
+    const onFailure = (error: unknown): never => {
+      throw recover(call, error);
+    };
+    if (!givesResponseStream(call.method.kind)) return response.then(undefined, onFailure);
+    return response.then(
+      (result) =>
+        isAsyncIterable(result) ? recoveredStream(result, (error) => recover(call, error)) : result,
+      onFailure,
+    );
   };
 }
 
