@@ -2,8 +2,9 @@
 // contract, under the same fixed ghz load, reporting what each server spends: CPU µs per call
 // (docs/design.md "Measuring"). On two cores ghz itself is the limit of throughput, so the
 // servers are compared on their CPU at a rate both sustain, not on the rate. A bare node:http2
-// server (bench/servers/bare-http2.mjs: fixed pre-encoded answers, no decoding, no handler) runs
-// the same loads as the floor: what any server on node:http2 pays per call before doing anything.
+// server (bench/servers/bare-http2.mjs: fixed pre-encoded answers, no handler; of the requests it
+// decodes only ListUsers' limit) runs the same loads as the floor: what any server on node:http2
+// pays per call before doing anything.
 // If even the floor is above the target's share of grpc-js's CPU, no node:http2 server meets it,
 // and the table says so.
 //
