@@ -58,7 +58,9 @@ export function observeCall(
   // instead of an async function's own promise and its await, on every call of every method.
   let response: Promise<unknown>;
   try {
-    response = next(call);
+    // Promise.resolve: an interceptor written in JavaScript may hand back a plain value; a
+    // promise passes through it as itself.
+    response = Promise.resolve(next(call));
   } catch (error) {
     // An interceptor that is not an async function may throw instead of rejecting.
     endWith(error);

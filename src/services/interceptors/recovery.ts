@@ -42,7 +42,8 @@ export function recoveryInterceptor(logger: ErrorLogger): ServerInterceptor {
   return (next) => (call) => {
     let response: Promise<unknown>;
     try {
-      response = next(call);
+      // Promise.resolve: a plain value from an interceptor in JavaScript is a promise too.
+      response = Promise.resolve(next(call));
     } catch (error) {
       return Promise.reject(recover(call, error));
     }

@@ -8,6 +8,7 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import type { ServerInterceptor } from '../../../src/server/interceptor.js';
 import { loggingInterceptor } from '../../../src/services/interceptors/logging.js';
+import { recoveryInterceptor } from '../../../src/services/interceptors/recovery.js';
 import { requestIdInterceptor } from '../../../src/services/interceptors/request-id.js';
 import { GrpcError } from '../../../src/transport/grpc-error.js';
 import { Status } from '../../../src/transport/status.js';
@@ -80,6 +81,24 @@ t.test('a failed call logs its code, number and message', async (t) => {
   t.match(lines[1], { level: 50, code: 'INTERNAL', code_number: 13 }, 'server faults are errors');
   t.match(lines[2], { level: 40, code: 'RESOURCE_EXHAUSTED' }, 'the rest are warnings');
   t.match(lines[0].request_id, /^[0-9a-f-]{36}$/, 'the generated id is logged');
+});
+
+t.test('an interceptor in JavaScript answering with a plain value, not a promise', async (t) => {
+  // TypeScript's ServerNext says Promise; JavaScript does not check. The observer and recovery
+  // around it still see the call end OK and the client gets the value.
+  const errors: object[] = [];
+  const plainValue: ServerInterceptor = () => () =>
+    ({ message: 'plain', index: 0, payload: new Uint8Array(0) }) as unknown as Promise<unknown>;
+  const { generic, lines } = await logged(t, [
+    recoveryInterceptor({ error: (fields) => errors.push(fields) }),
+    plainValue,
+  ]);
+  const { response, error } = await callPath(generic, UNARY, { message: 'hi' });
+  t.equal(error, undefined);
+  t.equal(response?.message, 'plain');
+  await waitForLines(lines, 1);
+  t.match(lines, [{ code: 'OK', method: UNARY }]);
+  t.same(errors, [], 'nothing for recovery to log');
 });
 
 t.test('the duration covers the handler', async (t) => {
