@@ -153,7 +153,7 @@ function printStreams(options: Options, figures: StreamFigures): void {
   console.log(
     'server           client             msgs/s   vs grpc-js   client CPU µs/msg   vs grpc-js',
   );
-  for (const server of BENCH_SERVERS.filter((s) => s.streams)) {
+  for (const server of BENCH_SERVERS) {
     const grpcJs = key(server.name, '@grpc/grpc-js');
     for (const client of STREAM_CLIENTS) {
       const k = key(server.name, client.name);
@@ -213,7 +213,7 @@ export async function main(args: string[]): Promise<void> {
               `${fmt(result.callsPerSecond)} calls/s, p50/p99 ${result.p50}/${result.p99} µs`,
           );
         }
-        if (server.streams) await runStreams(server.name, port, round, options, streams);
+        await runStreams(server.name, port, round, options, streams);
       } finally {
         await stopServerProcess(child);
       }

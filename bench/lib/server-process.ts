@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 const serverScript = (file: string) =>
   fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
 
-/** The benchmark servers, the bare one first (the ceiling); `streams`: it serves ListUsers. */
+/** The benchmark servers, the bare one first (the ceiling); each serves GetUser and ListUsers. */
 export const BENCH_SERVERS = [
-  { name: 'bare node:http2', script: serverScript('bare-http2.mjs'), streams: true },
-  { name: 'handwire', script: serverScript('handwire.mjs'), streams: true },
-  { name: '@grpc/grpc-js', script: serverScript('grpc-js.mjs'), streams: true },
+  { name: 'bare node:http2', script: serverScript('bare-http2.mjs') },
+  { name: 'handwire', script: serverScript('handwire.mjs') },
+  { name: '@grpc/grpc-js', script: serverScript('grpc-js.mjs') },
 ] as const;
 export type BenchServerName = (typeof BENCH_SERVERS)[number]['name'];
 

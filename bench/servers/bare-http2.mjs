@@ -50,7 +50,6 @@ function writeUsers(stream, count) {
       return;
     }
   }
-  if (!stream.destroyed) stream.end();
 }
 
 function respond(stream) {
