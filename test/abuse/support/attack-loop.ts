@@ -33,6 +33,22 @@ export function breathe(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Polls `condition` every 20 ms until it holds, the connection closes or `timeoutMs` runs out. An
+ * attack waits on what the server answered this way, never a fixed sleep: on a loaded CI machine a
+ * fixed 50 ms once ended a connection before its RST_STREAM arrived.
+ */
+export async function waitUntil(
+  connection: RawH2Connection,
+  condition: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && !connection.socket.destroyed && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Writes `count` frames made by `make(i)` in batches of `batch`, until the socket is gone. */
 export async function flood(
   connection: RawH2Connection,

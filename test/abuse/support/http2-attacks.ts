@@ -17,7 +17,7 @@ import {
   rstStreamFrame,
   settingsFrame,
 } from '../../helpers/h2-frames.js';
-import { type AttackOptions, type AttackReport, flood } from './attack-loop.js';
+import { type AttackOptions, type AttackReport, flood, waitUntil } from './attack-loop.js';
 
 const CHECK = '/grpc.health.v1.Health/Check';
 const WATCH = '/grpc.health.v1.Health/Watch';
@@ -111,7 +111,8 @@ export const attacks: Attack[] = [
       connection.write(
         headersFrame(1, grpcRequestHeaders(CHECK, fields), Flag.END_HEADERS | Flag.END_STREAM),
       );
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reset = () => connection.frames.some((frame) => frame.type === FrameType.RST_STREAM);
+      await waitUntil(connection, reset, 3000);
       connection.destroy();
     },
     options: { maxConnections: 50, closeWithinMs: 100 },
@@ -126,11 +127,8 @@ export const attacks: Attack[] = [
     run: async (connection) => {
       await flood(connection, 1100, (i) => headersFrame(2 * i + 1, WATCH_HEADERS));
       const refused = () =>
-        connection.frames.filter((frame) => frame.type === FrameType.RST_STREAM);
-      const deadline = Date.now() + 3000;
-      while (refused().length < 100 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+        connection.frames.filter((frame) => frame.type === FrameType.RST_STREAM).length >= 100;
+      await waitUntil(connection, refused, 3000);
       connection.destroy();
     },
     options: { maxConnections: 2, closeWithinMs: 100 },
