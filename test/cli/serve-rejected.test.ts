@@ -31,9 +31,9 @@ t.test('rejected calls are logged and counted', async (t) => {
   });
   t.equal(unknown.headers['grpc-status'], '12');
 
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const lines = serve
-    .stderr()
+  // The log is written asynchronously: wait for the last call's line (lines keep their order).
+  const stderr = await serve.waitForStderr(/"request_id":"unknown-1"/);
+  const lines = stderr
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -58,9 +58,9 @@ t.test('--demo: a thousand users to call at once, and a JSON log line per call',
     'npx: handwire is not on PATH after npm start',
   );
 
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const lines = serve
-    .stderr()
+  // The log is written asynchronously: wait for the last call's line (lines keep their order).
+  const stderr = await serve.waitForStderr(/"code":"NOT_FOUND"/);
+  const lines = stderr
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line));
