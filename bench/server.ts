@@ -12,6 +12,9 @@
 // Besides the bench/servers/ scripts, `handwire serve --demo` runs as shipped: its interceptors,
 // one access-log line per call (to /dev/null, through the same asynchronous writer as a pipe),
 // asked for a demo user (its answer is a few bytes shorter than the sample user the others send).
+// Two floors are measured on unary only (bench/servers/least-grpc.mjs): the least a gRPC server
+// does for a call, under the core Server's figure; the same plus serve's request id and access
+// line, under serve's.
 
 import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,13 +31,18 @@ import { GetUserRequestCodec, UserCodec } from '../src/wire/messages/user.js';
 import { fmt, median } from './lib/figures.js';
 import {
   BENCH_SERVERS,
+  serverScript,
   startBenchServer,
   startShippedServe,
   stopServerProcess,
 } from './lib/server-process.js';
 import { addSummaryRow, type SummaryRow } from './lib/summary.js';
 
-type BenchServerName = (typeof BENCH_SERVERS)[number]['name'] | 'handwire serve';
+type BenchServerName =
+  | (typeof BENCH_SERVERS)[number]['name']
+  | 'handwire serve'
+  | 'least gRPC'
+  | 'least gRPC + log';
 
 interface UnaryServer {
   name: BenchServerName;
@@ -63,6 +71,20 @@ const UNARY_SERVERS: UnaryServer[] = [
     userId: demoUserId(0),
     username: 'demo0000',
     start: startShippedServe,
+  },
+  {
+    name: 'least gRPC',
+    streams: false,
+    userId: SAMPLE_USER_ID,
+    username: 'ada_lovelace',
+    start: () => startBenchServer(serverScript('least-grpc.mjs')),
+  },
+  {
+    name: 'least gRPC + log',
+    streams: false,
+    userId: SAMPLE_USER_ID,
+    username: 'ada_lovelace',
+    start: () => startBenchServer(serverScript('least-grpc.mjs'), ['--access-log']),
   },
 ];
 
@@ -262,11 +284,11 @@ export async function main(args: string[]): Promise<void> {
       `\nUnary GetUser, h2load -c 4 -m 50, ${options.seconds} s, median of ${options.rounds} rounds; ` +
         'latency at -c 1 -m 1',
     );
-    console.log('server            req/s   of ceiling   vs grpc-js   p50 µs   p99 µs');
+    console.log('server              req/s   of ceiling   vs grpc-js   p50 µs   p99 µs');
     for (const server of UNARY_SERVERS) {
       const rate = median(throughput.get(server.name)!);
       console.log(
-        `${server.name.padEnd(16)}${fmt(rate).padStart(7)}` +
+        `${server.name.padEnd(18)}${fmt(rate).padStart(7)}` +
           `${fmt(ratioOf(server.name, 'bare node:http2', throughput), 2).padStart(13)}` +
           `${fmt(ratioOf(server.name, '@grpc/grpc-js', throughput), 2).padStart(13)}` +
           `${fmt(median(p50s.get(server.name)!)).padStart(9)}` +
@@ -332,6 +354,25 @@ function summarise(
   });
   row(`${unary}, handwire serve as shipped`, 'req/s', throughput, serve, '@grpc/grpc-js');
   row(`${unary}, the core Server`, 'req/s', throughput, 'handwire', bare, atLeast(0.9));
+  // The floors (bench/servers/least-grpc.mjs): how near the ceiling a server doing only a call's
+  // necessary work gets, without and with serve's access line. A target above its floor is out
+  // of reach for any server on node:http2 that does that work.
+  row(
+    `${unary}, floor: the least gRPC server`,
+    'req/s',
+    throughput,
+    'least gRPC',
+    bare,
+    atLeast(0.9),
+  );
+  row(
+    `${unary}, floor: the least gRPC server + serve's access line`,
+    'req/s',
+    throughput,
+    'least gRPC + log',
+    bare,
+    atLeast(0.85),
+  );
   const stream = 'ListUsers server stream to a grpc-js client';
   row(`${stream}, the core Server`, 'msgs/s', streaming, 'handwire', '@grpc/grpc-js', atLeast(5));
   // The ceiling: what a server that only copies pre-encoded frames gets through the same client.

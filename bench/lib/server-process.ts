@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-const serverScript = (file: string) =>
+export const serverScript = (file: string) =>
   fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
 
 /** The benchmark servers, the bare one first (the ceiling); each serves GetUser and ListUsers. */
@@ -59,10 +59,11 @@ export async function startServerProcess(
 /** Starts a bench/servers/ script pinned to core 0 and waits for the `PORT n` line it prints. */
 export async function startBenchServer(
   script: string,
+  args: readonly string[] = [],
 ): Promise<{ child: ChildProcess; port: number }> {
   const { child, listeningOn } = await startServerProcess(
     'taskset',
-    ['-c', '0', process.execPath, script],
+    ['-c', '0', process.execPath, script, ...args],
     { name: script, stderr: 'inherit', listening: /PORT (\d+)/, startLimitMs: 10_000 },
   );
   return { child, port: Number(listeningOn) };
