@@ -12,9 +12,9 @@
 // Besides the bench/servers/ scripts, `handwire serve --demo` runs as shipped: its interceptors,
 // one access-log line per call (to /dev/null, through the same asynchronous writer as a pipe),
 // asked for a demo user (its answer is a few bytes shorter than the sample user the others send).
-// Two floors are measured on unary only (bench/servers/least-grpc.mjs): the least a gRPC server
-// does for a call, under the core Server's figure; the same plus serve's request id and access
-// line, under serve's.
+// The least gRPC server (bench/servers/least-grpc.mjs) runs the unary load too, twice: doing only
+// a call's necessary work, it is the most the core Server can hope for; with serve's request id
+// and access line added, the most serve can.
 
 import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -354,11 +354,11 @@ function summarise(
   });
   row(`${unary}, handwire serve as shipped`, 'req/s', throughput, serve, '@grpc/grpc-js');
   row(`${unary}, the core Server`, 'req/s', throughput, 'handwire', bare, atLeast(0.9));
-  // The floors (bench/servers/least-grpc.mjs): how near the ceiling a server doing only a call's
-  // necessary work gets, without and with serve's access line. A target above its floor is out
-  // of reach for any server on node:http2 that does that work.
+  // The least gRPC server (bench/servers/least-grpc.mjs): how near the ceiling a server doing only
+  // a call's necessary work gets, without and with serve's access line. A target above its figure
+  // is out of reach for any server on node:http2 that does that work.
   row(
-    `${unary}, floor: the least gRPC server`,
+    `${unary}, the least gRPC server (not handwire)`,
     'req/s',
     throughput,
     'least gRPC',
@@ -366,7 +366,7 @@ function summarise(
     atLeast(0.9),
   );
   row(
-    `${unary}, floor: the least gRPC server + serve's access line`,
+    `${unary}, the least gRPC server + serve's access line (not handwire)`,
     'req/s',
     throughput,
     'least gRPC + log',

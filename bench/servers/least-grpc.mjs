@@ -7,13 +7,13 @@
 //
 // It is not a server to use. It answers one question for the server bench: how close to the bare
 // node:http2 ceiling can any server get that does a gRPC call's necessary work in JavaScript?
-// That is the floor under the core `Server`'s figure (bench/servers/handwire.mjs), which does all
-// of the above as well.
+// Its figure is the most the core `Server` (bench/servers/handwire.mjs), which does all of the
+// above and more, can hope for.
 //
 // With `--access-log` it also does what `handwire serve` adds for its access log: a request id
 // (the client's x-request-id or a fresh UUID) in the response headers, and one pino line per call
 // with serve's fields, through handwire's logger (createStderrLogger), written to /dev/null as the
-// bench's serve writes to an ignored stderr. That is the floor under `handwire serve`'s figure.
+// bench's serve writes to an ignored stderr: the most `handwire serve` can hope for.
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
